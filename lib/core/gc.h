@@ -1,0 +1,86 @@
+/*
+ * gc.h - the tracing, non-moving mark-sweep collector: allocation through the
+ * per-thread allocation context, roots, tracing, weak references and ephemerons.
+ * Only gc.c touches gcbits and the heap's block lists; cell owners only trace.
+ * Thread rules: a heap belongs to one runtime; collection runs on a thread that
+ * holds the runtime (Layer A: its only thread; Layer B: under the GIL, all other
+ * threads stopped at a safepoint).
+ */
+#ifndef JSE_CORE_GC_H
+#define JSE_CORE_GC_H
+
+#include "value.h"
+
+struct js_runtime;
+struct js_thread;
+typedef struct js_gc_tracer js_gc_tracer;
+
+/*
+ * Allocate a zeroed cell of `size` bytes with header type `type`. May collect
+ * first. On out-of-memory sets a pending RangeError-like "out of memory"
+ * exception on `t` and returns NULL. The cell is not reachable from anything
+ * yet: it stays alive while a pointer to it sits on the C stack or in a register
+ * (conservative scan) or once it is stored into a traced cell or root.
+ */
+void *jsgc_alloc(struct js_thread *t, size_t size, unsigned type);
+
+/* Extra malloc-ed memory owned by cells (slot arrays, element arrays, string
+ * buffers) goes through these so the collector can pace itself and the memory
+ * limit applies. jsgc_malloc sets an out-of-memory exception and returns NULL on
+ * failure. */
+void *jsgc_malloc(struct js_thread *t, size_t size);
+void *jsgc_realloc(struct js_thread *t, void *p, size_t old_size, size_t new_size);
+void jsgc_free(struct js_runtime *rt, void *p, size_t size);
+
+/* Marking, called from trace hooks. */
+void jsgc_mark_value(js_gc_tracer *trc, jsv v);
+void jsgc_mark_cell(js_gc_tracer *trc, const void *cell);   /* NULL allowed */
+static inline void jsgc_mark_values(js_gc_tracer *trc, const jsv *v, size_t n) {
+    for (size_t i = 0; i < n; i++) jsgc_mark_value(trc, v[i]);
+}
+
+/* During the weak phases: has this cell been marked (is it live)? Non-GC values
+ * and NULL count as live. */
+int jsgc_is_live(const void *cell);
+int jsgc_value_is_live(jsv v);
+
+/* Precise roots outside the heap (e.g. values held by an embedder's C data).
+ * The slot must stay valid until removed. */
+int jsgc_add_root(struct js_runtime *rt, jsv *slot);
+void jsgc_remove_root(struct js_runtime *rt, jsv *slot);
+
+/* Run a full collection now. */
+void jsgc_collect(struct js_runtime *rt);
+
+/*
+ * Generic internal cell (JS_CELL_INTERNAL) for data structures that need no
+ * dedicated cell type: the ops table is static const in the owning module.
+ */
+typedef struct js_internal_ops {
+    const char *name;
+    void (*trace)(js_gc_tracer *trc, void *cell);
+    void (*finalize)(struct js_runtime *rt, void *cell);
+} js_internal_ops;
+
+typedef struct js_internal {
+    js_cell h;
+    const js_internal_ops *ops;
+} js_internal;
+
+/* Heap set-up, called by runtime.c only. */
+int jsgc_init(struct js_runtime *rt);
+void jsgc_destroy(struct js_runtime *rt);
+/* Called at the start of each thread's use of a runtime: records the stack base
+ * for the conservative scan. */
+void jsgc_thread_attach(struct js_thread *t, void *stack_base);
+
+/* Statistics for tests and jsrun --gc-stats. */
+typedef struct js_gc_stats {
+    size_t heap_bytes;      /* bytes in cells currently allocated */
+    size_t malloc_bytes;    /* bytes accounted through jsgc_malloc */
+    size_t collections;
+    size_t cells_live;
+} js_gc_stats;
+void jsgc_get_stats(struct js_runtime *rt, js_gc_stats *out);
+
+#endif
