@@ -121,4 +121,20 @@ int jsop_to_property_descriptor(js_thread *t, jsv obj, js_propdesc *out);
 jsv jsop_from_property_descriptor(js_thread *t, const js_propdesc *d, int present);
 void jsop_complete_property_descriptor(js_propdesc *d);
 
+/* ---- GC hooks the VM provides (called by gc.c) ---- */
+void jsvm_trace_function_bc(js_gc_tracer *trc, void *cell);      /* JS_CELL_FUNCTION_BC */
+void jsvm_finalize_function_bc(js_runtime *rt, void *cell);
+void jsvm_trace_env(js_gc_tracer *trc, void *cell);              /* JS_CELL_ENV */
+void jsvm_finalize_env(js_runtime *rt, void *cell);
+/* The value stack and frames of a thread (precise roots). */
+void jsvm_trace_thread(js_gc_tracer *trc, js_thread *t);
+/* Realm pieces the VM owns (global lexical environment, template map). */
+void jsvm_trace_realm(js_gc_tracer *trc, js_realm *realm);
+/* Thread set-up/teardown of VM state (value stack). */
+int jsvm_thread_init(js_thread *t);
+void jsvm_thread_free(js_thread *t);
+/* Realm set-up of VM state (global environment); called by jsrt_realm_new
+ * after the global object exists and before jsbi_init_realm. */
+int jsvm_realm_init(js_thread *t, js_realm *realm);
+
 #endif
