@@ -108,6 +108,7 @@ JSE_API void *jse_context_get_opaque(jse_context *ctx);
 #define JSE_EVAL_SCRIPT 0x00   /* a classic script (sloppy unless "use strict") */
 #define JSE_EVAL_MODULE 0x01   /* an ES module; *result is its evaluation promise */
 #define JSE_EVAL_STRICT 0x02   /* a script in strict mode */
+#define JSE_EVAL_PARSE_ONLY 0x04  /* parse and check early errors, run nothing (*result: undefined) */
 
 /* Parse and run `src` (UTF-8, `len` bytes) as a script or module named
  * `filename` (used in stack traces and for resolving module imports). On

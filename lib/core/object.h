@@ -18,6 +18,7 @@ struct js_thread;
 struct js_runtime;
 struct js_realm;
 struct js_shape;
+struct js_keylist;
 
 /*
  * Property keys are jsv values of three kinds:

@@ -24,6 +24,7 @@ jsv jsvm_invoke(js_thread *t, jsv obj, js_key k, int argc, const jsv *argv);
 /* ---- evaluation (codegen.c / interp.c / module.c) ---- */
 #define JSVM_EVAL_STRICT  0x01
 #define JSVM_EVAL_MODULE  0x02
+#define JSVM_EVAL_PARSE_ONLY 0x04   /* parse + early errors only; returns undefined */
 /* ParseScript + ScriptEvaluation in t->realm. Returns the completion value or
  * JSV_EXCEPTION (SyntaxError for early errors). */
 jsv jsvm_eval_script(js_thread *t, const char *src, size_t len, const char *filename, int flags);

@@ -1,0 +1,4 @@
+/*---
+description: passes in both modes
+---*/
+assert.sameValue(1 + 1, 2);

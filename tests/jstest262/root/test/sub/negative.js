@@ -1,0 +1,8 @@
+/*---
+description: parse-phase negative test
+negative:
+  phase: parse
+  type: SyntaxError
+---*/
+$DONOTEVALUATE();
+var = ;

@@ -1,0 +1,4 @@
+/*---
+description: never ends; the runner records TIMEOUT
+---*/
+for (;;) {}
