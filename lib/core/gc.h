@@ -83,4 +83,44 @@ typedef struct js_gc_stats {
 } js_gc_stats;
 void jsgc_get_stats(struct js_runtime *rt, js_gc_stats *out);
 
+/*
+ * Weak references and ephemerons. A registered cell (WeakMap, WeakSet, WeakRef,
+ * FinalizationRegistry, ...) must not mark its weak referents from its trace
+ * hook. After strong marking the collector calls, on every registered cell
+ * that is live:
+ *   mark_ephemerons  repeatedly until no call marks anything new; it marks what
+ *                    its live keys keep alive (jsgc_is_live / jsgc_mark_*) and
+ *                    returns how many cells it newly marked (NULL: none).
+ *   sweep            once marking is over and before any memory is freed: drop
+ *                    entries whose referents are dead (jsgc_is_live still valid;
+ *                    no allocation, no GC).
+ *   after_gc         once the collection is over, with GC disabled: allocation
+ *                    allowed (e.g. to enqueue FinalizationRegistry cleanup jobs).
+ * Dead registered cells are dropped from the registry (their finalizer runs as
+ * usual). Registering twice registers twice. -1 + OOM exception on failure.
+ */
+typedef struct js_weak_ops {
+    int (*mark_ephemerons)(js_gc_tracer *trc, void *cell);
+    void (*sweep)(struct js_runtime *rt, void *cell);
+    void (*after_gc)(struct js_thread *t, void *cell);
+} js_weak_ops;
+int jsgc_register_weak(struct js_thread *t, void *cell, const js_weak_ops *ops);
+
+/* A "no GC" window: while the counter is non-zero no collection starts
+ * (allocation still works and only grows the heap). Calls nest. */
+void jsgc_disable(struct js_runtime *rt);
+void jsgc_enable(struct js_runtime *rt);
+
+/* Called when a thread stops using a runtime (runtime.c): frees its
+ * allocation context. */
+void jsgc_thread_detach(struct js_thread *t);
+
+/* Debugging: with the environment variable JSE_GC_ZEAL=N set when a runtime
+ * is created, its heap collects every N cell allocations (N=1: every one), to
+ * expose cells kept only in untraced memory across an allocation. */
+
+/* Is p (any address, interior pointers included) inside an allocated cell of
+ * rt's heap? Returns the cell or NULL. For assertions and debugging tools. */
+void *jsgc_find_cell(struct js_runtime *rt, const void *p);
+
 #endif

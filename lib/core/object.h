@@ -18,6 +18,7 @@ struct js_thread;
 struct js_runtime;
 struct js_realm;
 struct js_shape;
+struct js_string;
 struct js_keylist;
 
 /*
@@ -111,6 +112,8 @@ enum {
 #define JS_OBJ_SPARSE       0x0020   /* indexed properties live in the shape, not elems */
 #define JS_OBJ_CLASS_CTOR   0x0040   /* class constructor: [[Call]] throws */
 #define JS_OBJ_FROZEN_ELEMS 0x0080   /* elems are non-writable/non-configurable (frozen array) */
+#define JS_OBJ_IMMUTABLE_PROTO 0x0100 /* immutable prototype exotic (%Object.prototype%) */
+#define JS_OBJ_RAW_JSON     0x8000   /* [[IsRawJSON]] (JSON.rawJSON objects, builtins/json.c) */
 
 /*
  * Every object. Named properties: shape gives key -> (attributes, slot index),
@@ -311,6 +314,8 @@ typedef struct js_shape {
     uint32_t hash_size;
     struct js_shape *parent;   /* transition tree */
     void *transitions;         /* shape.c private table */
+    uint32_t ndeleted;         /* dict mode: deleted entries (key = JSV_UNDEFINED) in props */
+    uint32_t props_cap;        /* allocated entries of props */
 } js_shape;
 
 /* Lookup: returns the entry or NULL. */

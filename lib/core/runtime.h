@@ -78,6 +78,7 @@ typedef struct js_thread {
     struct js_thread *next;             /* runtime's list of threads */
     void *agent;                        /* Layer A agent record, or NULL */
     void *scratch;                      /* per-thread scratch owned by modules (see bindings.md) */
+    uint64_t random_state[2];           /* Math.random xorshift128+ state (builtins/math.c); 0,0 = unseeded */
 } js_thread;
 
 typedef struct js_runtime_options {
@@ -131,5 +132,9 @@ static inline jsv jsrt_atom_value(js_thread *t, int id) { return jsv_string(t->r
 
 /* Called by gc.c: trace every root the runtime and its threads hold (not the C stacks). */
 void jsrt_trace_roots(js_gc_tracer *trc, js_runtime *rt);
+
+/* Unlinks realm from rt->realms (public API: jse_context_free). The realm
+ * then lives only as long as something still references its cell. */
+void jsrt_realm_release(js_realm *realm);
 
 #endif

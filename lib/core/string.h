@@ -13,6 +13,7 @@
 
 struct js_thread;
 struct js_runtime;
+struct js_gc_tracer;
 
 /* js_string.h.flags */
 #define JS_STR_WIDE      0x0001  /* UTF-16 storage (else Latin-1) */
@@ -106,5 +107,10 @@ void jsstr_trace(struct js_gc_tracer *trc, js_string *s);
 void jsstr_sweep_atoms(struct js_runtime *rt);    /* drop dead atoms from the table */
 int jsstr_init_runtime(struct js_thread *t);        /* atom table + predefined atoms + symbols */
 void jsstr_free_runtime(struct js_runtime *rt);
+
+/* Longest string in code units; longer results throw RangeError "Invalid string length". */
+#define JSSTR_MAX_LEN ((1u << 30) - 32)
+/* Strong roots string.c keeps (single-character strings); called by jsrt_trace_roots. */
+void jsstr_trace_roots(struct js_gc_tracer *trc, struct js_runtime *rt);
 
 #endif

@@ -98,6 +98,8 @@ int jsop_is_constructor(jsv v);
 int jsop_is_regexp(js_thread *t, jsv v);
 jsv jsop_get_method(js_thread *t, jsv v, js_key k);      /* undefined if absent/nullish */
 jsv jsop_species_constructor(js_thread *t, js_object *o, jsv default_ctor);
+/* GetFunctionRealm(f): NULL + TypeError for a revoked proxy. */
+js_realm *jsop_get_function_realm(js_thread *t, js_object *f);
 int jsop_length_of_array_like(js_thread *t, js_object *o, int64_t *out);
 jsv jsop_create_list_from_array_like(js_thread *t, jsv obj, uint32_t *count, jsv **out); /* malloc-ed list */
 /* Binary arithmetic on numerics (+ handles strings). op: the OP_ character ('+', '-', '*', '/', '%', 'e' for **,

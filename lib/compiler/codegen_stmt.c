@@ -1,0 +1,515 @@
+/*
+ * codegen_stmt.c - bytecode for statements: blocks and scopes, declarations,
+ * control flow (if/loops/switch/labels/break/continue), try/catch/finally with
+ * finally blocks as subroutines, for-in/of with iterator closing, completion
+ * values of script and eval code. Must not modify the AST.
+ */
+#include <string.h>
+#include "codegen.h"
+
+static int tracking(cg_func *c) { return c->completion >= 0 && !c->completion_off; }
+
+static void reset_completion(cg_func *c)
+{
+    if (!tracking(c)) return;
+    cg_emit(c, OP_undef);
+    cg_op_u16(c, OP_put_loc, (uint32_t)c->completion);
+}
+
+void cg_stmts(cg_func *c, const jsast_list *l)
+{
+    for (uint32_t i = 0; i < l->count && !c->unit->failed; i++) cg_stmt(c, l->items[i]);
+}
+
+static void enter_block_scope(cg_func *c, jsast_scope *s, cg_block *blk)
+{
+    if (!s) return;
+    cg_enter_scope(c, s, 0);
+    if (s->user & SC_ENV_LIVE) cg_push_block(c, blk, BK_SCOPE, NULL);
+    else blk->kind = -1;
+    cg_instantiate_funcs(c, s);
+}
+
+static void leave_block_scope(cg_func *c, jsast_scope *s, cg_block *blk)
+{
+    if (!s) return;
+    if (blk->kind == BK_SCOPE) cg_pop_block(c, blk);
+    cg_leave_scope(c, s);
+}
+
+/* Loops: a marker block for break/continue, value blocks inside it. */
+static cg_block *loop_marker(cg_func *c, cg_block *b, const jsast_node *n)
+{
+    cg_push_block(c, b, BK_LOOP, n);
+    b->break_label = cg_new_label(c);
+    b->cont_label = cg_new_label(c);
+    b->cont_at = b;
+    return b;
+}
+
+static void var_decl(cg_func *c, const jsast_node *n)
+{
+    int lexical = n->u.var.kind != JSAST_VAR_VAR;
+    for (uint32_t i = 0; i < n->u.var.decls.count; i++) {
+        const jsast_node *d = n->u.var.decls.items[i];
+        const jsast_node *id = d->u.decl.id;
+        cg_pos(c, d);
+        if (d->u.decl.init) {
+            cg_expr_named(c, d->u.decl.init, id->kind == JSAST_IDENT ? id->u.ident.name : NULL);
+            cg_assign_pattern(c, id, lexical);
+        } else if (lexical) {
+            cg_emit(c, OP_undef);
+            cg_assign_pattern(c, id, 1);
+        }
+    }
+}
+
+static void stmt_try(cg_func *c, const jsast_node *n)
+{
+    const jsast_node *blk = n->u.try_.block, *h = n->u.try_.handler, *fin = n->u.try_.finalizer;
+    reset_completion(c);
+    cg_block fb, tb, tb2, ib;
+    int lfin = -1, lexc_fin = -1, lend = cg_new_label(c);
+    if (fin) {
+        lfin = cg_new_label(c);
+        lexc_fin = cg_new_label(c);
+        cg_push_block(c, &fb, BK_FINALLY, n);
+        fb.finally_label = lfin;
+        cg_jump(c, OP_try, lexc_fin);
+        cg_push_block(c, &tb, BK_TRY, n);
+    }
+    if (h) {
+        int lcatch = cg_new_label(c), lafter = cg_new_label(c);
+        cg_jump(c, OP_try, lcatch);
+        cg_push_block(c, &tb2, BK_TRY, n);
+        cg_stmt(c, blk);
+        cg_pop_block(c, &tb2);
+        cg_emit(c, OP_end_try);
+        cg_jump(c, OP_goto, lafter);
+        cg_label_here(c, lcatch);
+        /* [exc] */
+        jsast_scope *cs = h->u.catch_.scope;
+        cg_block sb;
+        sb.kind = -1;
+        if (cs) {
+            cg_enter_scope(c, cs, 0);
+            if (cs->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
+        }
+        if (h->u.catch_.param) cg_assign_pattern(c, h->u.catch_.param, 1);
+        else cg_emit(c, OP_drop);
+        if (cs) cg_instantiate_funcs(c, cs);
+        cg_stmt(c, h->u.catch_.body);
+        if (cs) {
+            if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
+            cg_leave_scope(c, cs);
+        }
+        cg_label_here(c, lafter);
+    } else {
+        cg_stmt(c, blk);
+    }
+    if (fin) {
+        cg_pop_block(c, &tb);
+        cg_emit(c, OP_end_try);
+        cg_pop_block(c, &fb);
+        cg_jump(c, OP_gosub, lfin);
+        cg_jump(c, OP_goto, lend);
+        cg_label_here(c, lexc_fin);
+        /* [exc] */
+        cg_jump(c, OP_gosub, lfin);
+        cg_emit(c, OP_throw);
+        cg_label_here(c, lfin);
+        /* [ret] */
+        cg_push_block(c, &ib, BK_IN_FINALLY, n);
+        c->completion_off++;
+        cg_stmt(c, fin);
+        c->completion_off--;
+        cg_pop_block(c, &ib);
+        cg_emit(c, OP_ret);
+        c->depth = -1000000;
+    }
+    cg_label_here(c, lend);
+}
+
+static void stmt_switch(cg_func *c, const jsast_node *n)
+{
+    reset_completion(c);
+    cg_expr(c, n->u.switch_.disc);
+    cg_block mk, vb, sb;
+    cg_push_block(c, &mk, BK_LABEL, n);
+    mk.depth = c->depth - 1;
+    mk.break_label = cg_new_label(c);
+    cg_push_block(c, &vb, BK_SWITCH, n);
+    sb.kind = -1;
+    enter_block_scope(c, n->u.switch_.scope, &sb);
+    uint32_t nc = n->u.switch_.cases.count;
+    int labels[nc ? nc : 1];
+    int ldefault = -1;
+    for (uint32_t i = 0; i < nc; i++) {
+        const jsast_node *cs = n->u.switch_.cases.items[i];
+        labels[i] = cg_new_label(c);
+        if (!cs->u.case_.test) { ldefault = labels[i]; continue; }
+        cg_emit(c, OP_dup);
+        cg_expr(c, cs->u.case_.test);
+        cg_emit(c, OP_seq);
+        cg_jump(c, OP_if_true, labels[i]);
+    }
+    int lend = cg_new_label(c);
+    cg_jump(c, OP_goto, ldefault >= 0 ? ldefault : lend);
+    for (uint32_t i = 0; i < nc; i++) {
+        const jsast_node *cs = n->u.switch_.cases.items[i];
+        cg_label_here(c, labels[i]);
+        cg_stmts(c, &cs->u.case_.body);
+    }
+    cg_label_here(c, lend);
+    leave_block_scope(c, n->u.switch_.scope, &sb);
+    cg_pop_block(c, &vb);
+    cg_emit(c, OP_drop);
+    cg_pop_block(c, &mk);
+    cg_label_here(c, mk.break_label);
+}
+
+static void stmt_for(cg_func *c, const jsast_node *n)
+{
+    reset_completion(c);
+    jsast_scope *s = n->u.loop.scope;
+    cg_block sb;
+    sb.kind = -1;
+    if (s) {
+        cg_enter_scope(c, s, 0);
+        if (s->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
+    }
+    const jsast_node *init = n->u.loop.init;
+    if (init) {
+        if (init->kind == JSAST_VAR_DECL) var_decl(c, init);
+        else cg_expr_drop(c, init);
+    }
+    int per_iter = s && (s->user & SC_ENV_LIVE);
+    if (per_iter) cg_emit(c, OP_copy_scope);
+    cg_block lb;
+    loop_marker(c, &lb, n);
+    int ltest = cg_new_label(c);
+    cg_label_here(c, ltest);
+    if (n->u.loop.test) cg_cond_jump(c, n->u.loop.test, 0, lb.break_label);
+    cg_stmt(c, n->u.loop.body);
+    cg_label_here(c, lb.cont_label);
+    if (per_iter) cg_emit(c, OP_copy_scope);
+    if (n->u.loop.update) cg_expr_drop(c, n->u.loop.update);
+    cg_jump(c, OP_goto, ltest);
+    cg_pop_block(c, &lb);
+    cg_label_here(c, lb.break_label);
+    if (s) {
+        if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
+        cg_leave_scope(c, s);
+    }
+}
+
+/* Left side of for-in/of: declaration or assignment target; value on the stack. */
+static void forin_assign(cg_func *c, const jsast_node *left)
+{
+    if (left->kind == JSAST_VAR_DECL) {
+        const jsast_node *d = left->u.var.decls.items[0];
+        cg_assign_pattern(c, d->u.decl.id, left->u.var.kind != JSAST_VAR_VAR);
+    } else {
+        cg_assign_pattern(c, left, 0);
+    }
+}
+
+static void stmt_forin(cg_func *c, const jsast_node *n, int of)
+{
+    reset_completion(c);
+    jsast_scope *s = n->u.forin.scope;
+    const jsast_node *left = n->u.forin.left;
+    int is_await = of && (n->flags & JSAST_F_AWAIT);
+    /* Annex B: for (var x = init in o) */
+    if (!of && left->kind == JSAST_VAR_DECL) {
+        const jsast_node *d = left->u.var.decls.items[0];
+        if (d->u.decl.init) {
+            cg_expr_named(c, d->u.decl.init, d->u.decl.id->kind == JSAST_IDENT ? d->u.decl.id->u.ident.name : NULL);
+            cg_assign_pattern(c, d->u.decl.id, 0);
+        }
+    }
+    /* the right side sees the loop's bindings in their TDZ */
+    if (s) {
+        cg_block sb;
+        sb.kind = -1;
+        cg_enter_scope(c, s, 0);
+        if (s->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
+        cg_expr(c, n->u.forin.right);
+        if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
+        cg_leave_scope(c, s);
+    } else {
+        cg_expr(c, n->u.forin.right);
+    }
+    cg_block lb, vb, tb;
+    loop_marker(c, &lb, n);
+    lb.depth = c->depth - 1;
+    int ldone = cg_new_label(c);
+    if (!of) {
+        cg_emit(c, OP_for_in_start);
+        cg_push_block(c, &vb, BK_FOR_IN, n);
+        lb.cont_at = &vb;
+        cg_label_here(c, lb.cont_label);
+        cg_emit(c, OP_for_in_next);
+        cg_jump(c, OP_if_true, ldone);
+    } else {
+        cg_emit(c, is_await ? OP_get_async_iter : OP_get_iter);
+        cg_push_block(c, &vb, is_await ? BK_FOR_AWAIT : BK_FOR_OF, n);
+        lb.cont_at = &vb;
+    }
+    if (of) {
+        cg_label_here(c, lb.cont_label);
+        if (is_await) {
+            cg_emit(c, OP_iter_call_next);
+            cg_await(c);
+            cg_emit(c, OP_iter_result);
+        } else {
+            cg_emit(c, OP_iter_step);
+        }
+        cg_jump(c, OP_if_true, ldone);
+        uint32_t tmp = cg_new_local(c, NULL);
+        cg_op_u16(c, OP_put_loc, tmp);
+        int lh = cg_new_label(c);
+        cg_jump(c, OP_try, lh);
+        cg_push_block(c, &tb, BK_TRY, n);
+        cg_op_u16(c, OP_get_loc, tmp);
+        cg_block sb;
+        sb.kind = -1;
+        if (s) {
+            cg_enter_scope(c, s, 0);
+            if (s->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
+        }
+        forin_assign(c, left);
+        cg_stmt(c, n->u.forin.body);
+        if (s) {
+            if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
+            cg_leave_scope(c, s);
+        }
+        cg_pop_block(c, &tb);
+        cg_emit(c, OP_end_try);
+        cg_jump(c, OP_goto, lb.cont_label);
+        cg_label_here(c, lh);
+        /* [iter next exc] */
+        cg_emit(c, OP_iter_close_throw);
+        cg_emit(c, OP_throw);
+        cg_label_here(c, ldone);
+        /* [iter next value] */
+        cg_emit(c, OP_drop);
+        cg_emit(c, OP_drop);
+        cg_emit(c, OP_drop);
+        cg_pop_block(c, &vb);
+        cg_pop_block(c, &lb);
+        cg_label_here(c, lb.break_label);
+        return;
+    }
+    /* for-in body: [iter key] */
+    {
+        cg_block sb;
+        sb.kind = -1;
+        if (s) {
+            cg_enter_scope(c, s, 0);
+            if (s->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
+        }
+        forin_assign(c, left);
+        cg_stmt(c, n->u.forin.body);
+        if (s) {
+            if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
+            cg_leave_scope(c, s);
+        }
+        cg_jump(c, OP_goto, lb.cont_label);
+    }
+    cg_label_here(c, ldone);
+    cg_emit(c, OP_drop);
+    cg_emit(c, OP_drop);
+    cg_pop_block(c, &vb);
+    cg_pop_block(c, &lb);
+    cg_label_here(c, lb.break_label);
+}
+
+static cg_block *find_break(cg_func *c, const jsast_node *target)
+{
+    for (cg_block *b = c->blocks; b; b = b->prev) {
+        if ((b->kind == BK_LOOP || b->kind == BK_LABEL) && b->break_label >= 0 &&
+            (!target || b->node == target || b->node2 == target))
+            return b;
+    }
+    return NULL;
+}
+
+static cg_block *find_continue(cg_func *c, const jsast_node *target)
+{
+    for (cg_block *b = c->blocks; b; b = b->prev) {
+        if (b->kind == BK_LOOP && (!target || b->node == target || b->node2 == target)) return b;
+        if (b->kind == BK_LABEL && target && (b->node == target || b->node2 == target)) {
+            /* labelled loop: the loop marker is the next inner loop */
+            for (cg_block *x = c->blocks; x && x != b; x = x->prev)
+                if (x->kind == BK_LOOP && x->prev && (x->node == b->node2 || x->prev == b)) return x;
+        }
+    }
+    return NULL;
+}
+
+void cg_stmt(cg_func *c, const jsast_node *n)
+{
+    if (!n || c->unit->failed) return;
+    if (jsvm_check_stack(c->unit->t) < 0) { c->unit->failed = 1; return; }
+    cg_pos(c, n);
+    switch (n->kind) {
+    case JSAST_EMPTY_STMT:
+    case JSAST_DEBUGGER:
+        break;
+    case JSAST_BLOCK: {
+        cg_block sb;
+        sb.kind = -1;
+        enter_block_scope(c, n->u.block.scope, &sb);
+        cg_stmts(c, &n->u.block.body);
+        leave_block_scope(c, n->u.block.scope, &sb);
+        break;
+    }
+    case JSAST_EXPR_STMT:
+        if (tracking(c)) {
+            cg_expr(c, n->u.expr_stmt.expr);
+            cg_op_u16(c, OP_put_loc, (uint32_t)c->completion);
+        } else {
+            cg_expr_drop(c, n->u.expr_stmt.expr);
+        }
+        break;
+    case JSAST_IF: {
+        reset_completion(c);
+        int lelse = cg_new_label(c), lend = cg_new_label(c);
+        cg_cond_jump(c, n->u.cond.test, 0, lelse);
+        cg_stmt(c, n->u.cond.cons);
+        if (n->u.cond.alt) {
+            cg_jump(c, OP_goto, lend);
+            cg_label_here(c, lelse);
+            cg_stmt(c, n->u.cond.alt);
+        } else {
+            cg_label_here(c, lelse);
+        }
+        cg_label_here(c, lend);
+        break;
+    }
+    case JSAST_LABELED: {
+        cg_block b;
+        cg_push_block(c, &b, BK_LABEL, n);
+        b.node2 = n->u.labeled.body;
+        b.break_label = cg_new_label(c);
+        cg_stmt(c, n->u.labeled.body);
+        cg_pop_block(c, &b);
+        cg_label_here(c, b.break_label);
+        break;
+    }
+    case JSAST_BREAK: {
+        cg_block *b = find_break(c, n->u.jump.target);
+        if (!b) { cg_syntax_error(c, n, "Illegal break statement"); break; }
+        cg_unwind_to(c, b, 0);
+        cg_jump(c, OP_goto, b->break_label);
+        break;
+    }
+    case JSAST_CONTINUE: {
+        cg_block *b = find_continue(c, n->u.jump.target);
+        if (!b) { cg_syntax_error(c, n, "Illegal continue statement"); break; }
+        cg_unwind_to(c, b->cont_at ? b->cont_at : b, 0);
+        cg_jump(c, OP_goto, b->cont_label);
+        break;
+    }
+    case JSAST_WITH: {
+        reset_completion(c);
+        cg_expr(c, n->u.with.object);
+        cg_emit(c, OP_to_object);
+        cg_emit(c, OP_push_with);
+        jsast_scope *s = n->u.with.scope;
+        jsast_scope *saved = c->scope;
+        if (s) { s->user = SC_ENTERED | SC_ENV_LIVE; c->scope = s; }
+        cg_block b;
+        cg_push_block(c, &b, BK_SCOPE, NULL);
+        cg_stmt(c, n->u.with.body);
+        cg_pop_block(c, &b);
+        cg_emit(c, OP_pop_scope);
+        if (s) s->user = 0;
+        c->scope = saved;
+        break;
+    }
+    case JSAST_SWITCH:
+        stmt_switch(c, n);
+        break;
+    case JSAST_RETURN:
+        if (n->u.arg.arg) cg_expr(c, n->u.arg.arg);
+        else cg_emit(c, OP_undef);
+        cg_emit_return(c);
+        break;
+    case JSAST_THROW:
+        cg_expr(c, n->u.arg.arg);
+        cg_pos(c, n);
+        cg_emit(c, OP_throw);
+        c->depth = -1000000;
+        break;
+    case JSAST_TRY:
+        stmt_try(c, n);
+        break;
+    case JSAST_WHILE: {
+        reset_completion(c);
+        cg_block lb;
+        loop_marker(c, &lb, n);
+        cg_label_here(c, lb.cont_label);
+        cg_cond_jump(c, n->u.loop.test, 0, lb.break_label);
+        cg_stmt(c, n->u.loop.body);
+        cg_jump(c, OP_goto, lb.cont_label);
+        cg_pop_block(c, &lb);
+        cg_label_here(c, lb.break_label);
+        break;
+    }
+    case JSAST_DO_WHILE: {
+        reset_completion(c);
+        cg_block lb;
+        loop_marker(c, &lb, n);
+        int lbody = cg_new_label(c);
+        cg_label_here(c, lbody);
+        cg_stmt(c, n->u.loop.body);
+        cg_label_here(c, lb.cont_label);
+        cg_cond_jump(c, n->u.loop.test, 1, lbody);
+        cg_pop_block(c, &lb);
+        cg_label_here(c, lb.break_label);
+        break;
+    }
+    case JSAST_FOR:
+        stmt_for(c, n);
+        break;
+    case JSAST_FOR_IN:
+        stmt_forin(c, n, 0);
+        break;
+    case JSAST_FOR_OF:
+        stmt_forin(c, n, 1);
+        break;
+    case JSAST_FUNC_DECL: {
+        jsast_function *fn = n->u.func.fn;
+        if ((n->flags & JSAST_F_ANNEXB) && fn->annexb_var && fn->id) {
+            jsast_binding *b = fn->id->u.ident.binding;
+            cg_get_binding_b(c, b, fn->name, 0, 0);
+            jsast_binding *vb = fn->annexb_var;
+            if (ST_KIND(vb->user) == ST_GLOBAL || vb->scope->kind == JSAST_SCOPE_SCRIPT) cg_op_atom(c, OP_put_global, fn->name);
+            else cg_put_binding_b(c, vb, fn->name, 1, 0, 0);
+        }
+        break;
+    }
+    case JSAST_VAR_DECL:
+        var_decl(c, n);
+        break;
+    case JSAST_CLASS_DECL: {
+        jsast_class *cls = n->u.cls.cls;
+        cg_class(c, cls, NULL);
+        if (cls->id) cg_put_binding(c, cls->id, 1);
+        else cg_emit(c, OP_drop);
+        break;
+    }
+    case JSAST_IMPORT_DECL:
+    case JSAST_EXPORT_NAMED:
+    case JSAST_EXPORT_DEFAULT:
+    case JSAST_EXPORT_ALL:
+        cg_syntax_error(c, n, "modules not supported yet");
+        break;
+    default:
+        /* an expression in statement position */
+        cg_expr_drop(c, n);
+        break;
+    }
+}

@@ -1,0 +1,539 @@
+/*
+ * shape.c - hidden classes: shared shapes in a transition tree per prototype,
+ * dictionary shapes owned by one object, key lookup, and the per-runtime cache
+ * of root shapes. Must not touch property values beyond an object's slot array
+ * layout, and never looks at elements.
+ *
+ * Invariant for every shape: props[i].slot == i; an object's slot array has
+ * room for at least shape->nslots values. A shared shape is immutable once built
+ * (inline caches key on its address); the tree hangs strongly from its root,
+ * every child keeps its parent alive, and the root's finalizer drops the cache
+ * entry, so a tree lives exactly as long as some object uses one of its shapes.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include "object_priv.h"
+
+/* Linear scan beats hashing up to about this many keys. */
+#define SHAPE_LINEAR_MAX 8
+/* A shared chain longer than this turns the object into a dictionary: objects
+ * used as hash maps must not grow the tree without bound. */
+#define SHAPE_DICT_LIMIT 64
+/* Children per shape before further distinct keys go to dictionary mode; bounds
+ * the tree for objects built with ever-changing key sets. */
+#define SHAPE_MAX_TRANSITIONS 32
+/* A prototype change replays this many keys on the new root, else dictionary. */
+#define SHAPE_REPLAY_MAX 8
+
+/* Private h.flags bit: the root of a tree, registered in rt->shape_cache. */
+#define JS_SHAPE_ROOT 0x0002
+
+typedef struct trans_entry {
+    js_key key;
+    uint32_t attrs;
+    js_shape *child;
+} trans_entry;
+
+typedef struct trans_table {
+    uint32_t n, cap;
+    trans_entry e[];
+} trans_table;
+
+typedef struct cache_entry {
+    jsv proto;              /* 0 = empty, 1 = deleted */
+    js_shape *root;
+} cache_entry;
+
+typedef struct shape_cache {
+    uint32_t size, used, tombs;
+    cache_entry *e;
+} shape_cache;
+
+static inline uint32_t key_hash(uint64_t k)
+{
+    k *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(k >> 32);
+}
+
+static inline uint32_t slot_cap(uint32_t n)
+{
+    uint32_t c = 4;
+    if (n == 0)
+        return 0;
+    while (c < n)
+        c <<= 1;
+    return c;
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+js_shape_prop *jsshape_find(js_shape *s, js_key k)
+{
+    if (!s->hash) {
+        js_shape_prop *p = s->props, *end = p + s->count;
+        for (; p < end; p++)
+            if (p->key == k)
+                return p;
+        return NULL;
+    }
+    uint32_t mask = s->hash_size - 1, h = key_hash(k) & mask, e;
+    while ((e = s->hash[h]) != 0) {
+        js_shape_prop *p = &s->props[e - 1];
+        if (p->key == k)
+            return p;
+        h = (h + 1) & mask;
+    }
+    return NULL;
+}
+
+static void hash_insert(js_shape *s, uint32_t idx)
+{
+    uint32_t mask = s->hash_size - 1, h = key_hash(s->props[idx].key) & mask;
+    while (s->hash[h])
+        h = (h + 1) & mask;
+    s->hash[h] = idx + 1;
+}
+
+/* (Re)build the hash index for `want` entries; a no-op for small shapes. */
+static int hash_build(js_thread *t, js_shape *s, uint32_t want)
+{
+    uint32_t size = 16;
+    if (want <= SHAPE_LINEAR_MAX && !s->hash)
+        return 0;
+    while (size < want * 2)
+        size <<= 1;
+    if (size != s->hash_size) {
+        uint32_t *h = jsgc_malloc(t, size * sizeof *h);
+        if (!h)
+            return -1;
+        if (s->hash)
+            jsgc_free(t->rt, s->hash, s->hash_size * sizeof *s->hash);
+        s->hash = h;
+        s->hash_size = size;
+    }
+    memset(s->hash, 0, s->hash_size * sizeof *s->hash);
+    for (uint32_t i = 0; i < s->count; i++)
+        if (s->props[i].key != JSV_UNDEFINED)
+            hash_insert(s, i);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- cache */
+
+static cache_entry *cache_find(shape_cache *c, jsv proto, int for_insert)
+{
+    uint32_t mask = c->size - 1, h = key_hash(proto) & mask;
+    cache_entry *tomb = NULL;
+    for (;;) {
+        cache_entry *e = &c->e[h];
+        if (e->proto == 0)
+            return for_insert ? (tomb ? tomb : e) : NULL;
+        if (e->proto == 1) {
+            if (!tomb)
+                tomb = e;
+        } else if (e->proto == proto) {
+            return e;
+        }
+        h = (h + 1) & mask;
+    }
+}
+
+static int cache_grow(shape_cache *c)
+{
+    uint32_t nsize = c->size ? c->size : 64;
+    cache_entry *old = c->e, *ne;
+    uint32_t osize = c->size;
+
+    while ((c->used + 1) * 2 > nsize)
+        nsize <<= 1;
+    ne = calloc(nsize, sizeof *ne);
+    if (!ne)
+        return -1;
+    c->e = ne;
+    c->size = nsize;
+    c->tombs = 0;
+    for (uint32_t i = 0; i < osize; i++)
+        if (old[i].proto > 1)
+            *cache_find(c, old[i].proto, 1) = old[i];
+    free(old);
+    return 0;
+}
+
+js_shape *jsshape_initial(js_thread *t, jsv proto)
+{
+    js_runtime *rt = t->rt;
+    shape_cache *c = rt->shape_cache;
+    js_shape *s;
+    cache_entry *e;
+
+    if (c && c->size) {
+        e = cache_find(c, proto, 0);
+        if (e)
+            return e->root;
+    }
+    s = jsgc_alloc(t, sizeof *s, JS_CELL_SHAPE);
+    if (!s)
+        return NULL;
+    s->proto = proto;
+    s->h.flags = JS_SHAPE_ROOT;
+    c = rt->shape_cache;
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c)
+            goto oom;
+        rt->shape_cache = c;
+    }
+    if ((c->used + c->tombs + 1) * 2 > c->size && cache_grow(c) < 0)
+        goto oom;
+    e = cache_find(c, proto, 1);
+    if (e->proto == 1)
+        c->tombs--;
+    e->proto = proto;
+    e->root = s;
+    c->used++;
+    return s;
+oom:
+    s->h.flags = 0;
+    jsvm_throw_out_of_memory(t);
+    return NULL;
+}
+
+static void cache_remove(js_runtime *rt, js_shape *s)
+{
+    shape_cache *c = rt->shape_cache;
+    cache_entry *e;
+    if (!c || !c->size)
+        return;
+    e = cache_find(c, s->proto, 0);
+    if (e && e->root == s) {
+        e->proto = 1;
+        e->root = NULL;
+        c->used--;
+        c->tombs++;
+    }
+    if (c->used == 0) {     /* runtime teardown ends here */
+        free(c->e);
+        free(c);
+        rt->shape_cache = NULL;
+    }
+}
+
+/* ---------------------------------------------------------------- shared shapes */
+
+static js_shape *find_transition(js_shape *s, js_key k, unsigned attrs)
+{
+    trans_table *tt = s->transitions;
+    if (!tt)
+        return NULL;
+    for (uint32_t i = 0; i < tt->n; i++)
+        if (tt->e[i].key == k && tt->e[i].attrs == attrs)
+            return tt->e[i].child;
+    return NULL;
+}
+
+static int transitions_full(js_shape *s)
+{
+    trans_table *tt = s->transitions;
+    return tt && tt->n >= SHAPE_MAX_TRANSITIONS;
+}
+
+js_shape *jsshape_add(js_thread *t, js_shape *s, js_key k, unsigned attrs)
+{
+    js_shape *c = find_transition(s, k, attrs);
+    trans_table *tt;
+    uint32_t n;
+
+    assert(!(s->h.flags & JS_SHAPE_DICT));
+    if (c)
+        return c;
+    c = jsgc_alloc(t, sizeof *c, JS_CELL_SHAPE);
+    if (!c)
+        return NULL;
+    n = s->count + 1;
+    c->props = jsgc_malloc(t, n * sizeof *c->props);
+    if (!c->props)
+        return NULL;
+    c->props_cap = n;
+    if (s->count)
+        memcpy(c->props, s->props, s->count * sizeof *c->props);
+    c->props[s->count].key = k;
+    c->props[s->count].attrs = attrs;
+    c->props[s->count].slot = s->nslots;
+    c->proto = s->proto;
+    c->parent = s;
+    c->count = n;
+    c->nslots = s->nslots + 1;
+    if (n > SHAPE_LINEAR_MAX && hash_build(t, c, n) < 0)
+        return NULL;
+    tt = s->transitions;
+    if (tt && tt->n >= SHAPE_MAX_TRANSITIONS)
+        return c;           /* unshared: the tree stays bounded */
+    if (!tt || tt->n == tt->cap) {
+        uint32_t ncap = tt ? tt->cap * 2 : 2;
+        size_t osz = tt ? sizeof *tt + tt->cap * sizeof(trans_entry) : 0;
+        size_t nsz = sizeof(trans_table) + ncap * sizeof(trans_entry);
+        trans_table *nt = tt ? jsgc_realloc(t, tt, osz, nsz) : jsgc_malloc(t, nsz);
+        if (!nt)
+            return NULL;
+        if (!tt)
+            nt->n = 0;
+        nt->cap = ncap;
+        s->transitions = tt = nt;
+    }
+    tt->e[tt->n].key = k;
+    tt->e[tt->n].attrs = attrs;
+    tt->e[tt->n].child = c;
+    tt->n++;
+    return c;
+}
+
+/* ---------------------------------------------------------------- per-object */
+
+/* The slot array carries its capacity in a header word before slots[0], so
+ * that it can be freed without the shape (which may be swept first). */
+static inline uint32_t slots_capacity(const js_object *o)
+{
+    return o->slots ? (uint32_t)o->slots[-1] : 0;
+}
+
+static int grow_slots(js_thread *t, js_object *o, uint32_t old_n, uint32_t new_n)
+{
+    uint32_t oc = slots_capacity(o), nc;
+    jsv *nb;
+
+    (void)old_n;
+    if (new_n <= oc)
+        return 0;
+    nc = slot_cap(new_n);
+    nb = o->slots ? jsgc_realloc(t, o->slots - 1, (oc + 1) * sizeof(jsv), (nc + 1) * sizeof(jsv))
+                  : jsgc_malloc(t, (nc + 1) * sizeof(jsv));
+    if (!nb)
+        return -1;
+    nb[0] = nc;
+    o->slots = nb + 1;
+    return 0;
+}
+
+void jsshape_free_slots(js_runtime *rt, js_object *o)
+{
+    if (o->slots)
+        jsgc_free(rt, o->slots - 1, (slots_capacity(o) + 1) * sizeof(jsv));
+    o->slots = NULL;
+}
+
+/* Give o its own dictionary copy of its shape. */
+static int to_dict(js_thread *t, js_object *o)
+{
+    js_shape *s = o->shape, *d;
+    uint32_t cap;
+
+    if (s->h.flags & JS_SHAPE_DICT)
+        return 0;
+    d = jsgc_alloc(t, sizeof *d, JS_CELL_SHAPE);
+    if (!d)
+        return -1;
+    cap = s->count < 8 ? 8 : s->count * 2;
+    d->props = jsgc_malloc(t, cap * sizeof *d->props);
+    if (!d->props)
+        return -1;
+    d->props_cap = cap;
+    if (s->count)
+        memcpy(d->props, s->props, s->count * sizeof *d->props);
+    d->count = s->count;
+    d->nslots = s->nslots;
+    d->proto = s->proto;
+    d->h.flags = JS_SHAPE_DICT;
+    if (hash_build(t, d, cap) < 0)
+        return -1;
+    o->shape = d;
+    return 0;
+}
+
+int jsshape_object_to_dict(js_thread *t, js_object *o)
+{
+    return to_dict(t, o);
+}
+
+static int dict_add(js_thread *t, js_object *o, js_key k, unsigned attrs, uint32_t *slot_out)
+{
+    js_shape *s = o->shape;
+    uint32_t i = s->count;
+
+    if (i == s->props_cap) {
+        uint32_t ncap = s->props_cap ? s->props_cap * 2 : 8;
+        js_shape_prop *np = jsgc_realloc(t, s->props, s->props_cap * sizeof *np, ncap * sizeof *np);
+        if (!np)
+            return -1;
+        s->props = np;
+        s->props_cap = ncap;
+    }
+    if (grow_slots(t, o, s->nslots, s->nslots + 1) < 0)
+        return -1;
+    if ((s->hash || i + 1 > SHAPE_LINEAR_MAX) && (i + 1) * 2 > s->hash_size &&
+        hash_build(t, s, s->props_cap) < 0)
+        return -1;
+    s->props[i].key = k;
+    s->props[i].attrs = attrs;
+    s->props[i].slot = i;
+    o->slots[i] = JSV_UNDEFINED;
+    s->count = i + 1;
+    s->nslots = i + 1;
+    if (s->hash)
+        hash_insert(s, i);
+    *slot_out = i;
+    return 0;
+}
+
+int jsshape_object_add(js_thread *t, js_object *o, js_key k, unsigned attrs, uint32_t *slot_out)
+{
+    js_shape *s = o->shape, *c;
+
+    if (s->h.flags & JS_SHAPE_DICT)
+        return dict_add(t, o, k, attrs, slot_out);
+    c = find_transition(s, k, attrs);
+    if (!c) {
+        if (s->count >= SHAPE_DICT_LIMIT || transitions_full(s)) {
+            if (to_dict(t, o) < 0)
+                return -1;
+            return dict_add(t, o, k, attrs, slot_out);
+        }
+        c = jsshape_add(t, s, k, attrs);
+        if (!c)
+            return -1;
+    }
+    if (grow_slots(t, o, s->nslots, c->nslots) < 0)
+        return -1;
+    o->slots[c->nslots - 1] = JSV_UNDEFINED;
+    o->shape = c;
+    *slot_out = c->nslots - 1;
+    return 0;
+}
+
+/* Drop deleted entries once they dominate: slots and props move down. */
+static int dict_compact(js_thread *t, js_object *o)
+{
+    js_shape *s = o->shape;
+    uint32_t live = s->count - s->ndeleted, j = 0, nc = slot_cap(live);
+    jsv *nb = NULL, *ns = NULL;
+
+    if (live) {
+        nb = jsgc_malloc(t, (nc + 1) * sizeof(jsv));
+        if (!nb)
+            return -1;
+        nb[0] = nc;
+        ns = nb + 1;
+    }
+    for (uint32_t i = 0; i < s->count; i++) {
+        if (s->props[i].key == JSV_UNDEFINED)
+            continue;
+        ns[j] = o->slots[i];
+        s->props[j] = s->props[i];
+        s->props[j].slot = j;
+        j++;
+    }
+    jsshape_free_slots(t->rt, o);
+    o->slots = ns;
+    s->count = s->nslots = live;
+    s->ndeleted = 0;
+    if (s->hash) {
+        memset(s->hash, 0, s->hash_size * sizeof *s->hash);
+        for (uint32_t i = 0; i < live; i++)
+            hash_insert(s, i);
+    }
+    return 0;
+}
+
+int jsshape_object_remove(js_thread *t, js_object *o, js_key k)
+{
+    js_shape_prop *p;
+    js_shape *s;
+
+    if (!jsshape_find(o->shape, k))
+        return 0;
+    if (to_dict(t, o) < 0)
+        return -1;
+    s = o->shape;
+    p = jsshape_find(s, k);
+    if (!p)
+        return 0;
+    o->slots[p->slot] = JSV_UNDEFINED;
+    p->key = JSV_UNDEFINED;
+    p->attrs = 0;
+    s->ndeleted++;
+    if (s->ndeleted == s->count) {
+        /* Everything gone: start over without tombstones. */
+        return dict_compact(t, o);
+    }
+    if (s->ndeleted > 8 && s->ndeleted * 2 > s->count)
+        return dict_compact(t, o);
+    return 0;
+}
+
+int jsshape_object_change_attrs(js_thread *t, js_object *o, js_key k, unsigned attrs)
+{
+    js_shape_prop *p = jsshape_find(o->shape, k);
+    if (!p)
+        return 0;
+    if (p->attrs == attrs)
+        return 0;
+    if (to_dict(t, o) < 0)
+        return -1;
+    p = jsshape_find(o->shape, k);
+    p->attrs = attrs;
+    return 0;
+}
+
+int jsshape_object_set_proto(js_thread *t, js_object *o, jsv proto)
+{
+    js_shape *s = o->shape, *n;
+
+    if (s->proto == proto)
+        return 0;
+    if (!(s->h.flags & JS_SHAPE_DICT) && s->count <= SHAPE_REPLAY_MAX) {
+        n = jsshape_initial(t, proto);
+        if (!n)
+            return -1;
+        for (uint32_t i = 0; i < s->count; i++) {
+            n = jsshape_add(t, n, s->props[i].key, s->props[i].attrs);
+            if (!n)
+                return -1;
+        }
+        assert(n->nslots == s->nslots);
+        o->shape = n;
+        return 0;
+    }
+    if (to_dict(t, o) < 0)
+        return -1;
+    o->shape->proto = proto;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- GC */
+
+void jsshape_trace(js_gc_tracer *trc, js_shape *s)
+{
+    trans_table *tt = s->transitions;
+    jsgc_mark_value(trc, s->proto);
+    jsgc_mark_cell(trc, s->parent);
+    for (uint32_t i = 0; i < s->count; i++)
+        jsgc_mark_value(trc, s->props[i].key);
+    if (tt)
+        for (uint32_t i = 0; i < tt->n; i++)
+            jsgc_mark_cell(trc, tt->e[i].child);
+}
+
+void jsshape_finalize(js_runtime *rt, js_shape *s)
+{
+    trans_table *tt = s->transitions;
+    if (s->h.flags & JS_SHAPE_ROOT)
+        cache_remove(rt, s);
+    if (s->props)
+        jsgc_free(rt, s->props, s->props_cap * sizeof *s->props);
+    if (s->hash)
+        jsgc_free(rt, s->hash, s->hash_size * sizeof *s->hash);
+    if (tt)
+        jsgc_free(rt, tt, sizeof *tt + tt->cap * sizeof(trans_entry));
+    s->props = NULL;
+    s->hash = NULL;
+    s->transitions = NULL;
+}

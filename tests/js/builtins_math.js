@@ -1,0 +1,35 @@
+// Math (lib/builtins/math.c).
+function eq(a, b, what) { if (!Object.is(a, b)) throw new Error(what + ": expected " + String(b) + ", got " + String(a)); }
+eq(Math.max(), -Infinity, "max()");
+eq(Math.min(), Infinity, "min()");
+eq(Math.max(-0, 0), 0, "max -0 0");
+eq(Math.min(0, -0), -0, "min 0 -0");
+eq(Math.max(1, NaN, 3), NaN, "max NaN");
+eq(Math.round(-0.5), -0, "round -0.5");
+eq(Math.round(2.5), 3, "round 2.5");
+eq(Math.round(-2.5), -2, "round -2.5");
+eq(Math.round(0.49999999999999994), 0, "round just below .5");
+eq(Math.hypot(), 0, "hypot()");
+eq(Math.hypot(3, 4), 5, "hypot 3 4");
+eq(Math.hypot(NaN, Infinity), Infinity, "hypot inf wins");
+eq(isFinite(Math.hypot(1e200, 1e200)), true, "hypot no overflow");
+eq(Math.pow(1, Infinity), NaN, "pow 1 inf");
+eq(Math.pow(NaN, 0), 1, "pow NaN 0");
+eq(Math.clz32(0), 32, "clz32 0");
+eq(Math.imul(0xffffffff, 5), -5, "imul");
+eq(Math.fround(5.5), 5.5, "fround");
+eq(Math.fround(5.05), 5.050000190734863, "fround 5.05");
+eq(Math.f16round(5.001953125), 5, "f16round tie to even");
+eq(Math.f16round(5.005859375), 5.0078125, "f16round tie to even up");
+eq(Math.f16round(65520), Infinity, "f16round overflow");
+eq(Math.f16round(5.960464477539063e-8), 5.960464477539063e-8, "f16round min subnormal");
+eq(Math.sign(-0), -0, "sign -0");
+eq(Math.sumPrecise([1e20, 0.1, -1e20]), 0.1, "sumPrecise cancellation");
+eq(Math.sumPrecise([]), -0, "sumPrecise empty");
+eq(Math.sumPrecise([1e308, 1e308, -1e308]), 1e308, "sumPrecise overflow intermediate");
+eq(Math.sumPrecise([Infinity, -Infinity]), NaN, "sumPrecise inf");
+eq(Math.sumPrecise([0.1, 0.2, 0.3]), 0.6, "sumPrecise exact");
+var r = Math.random();
+if (!(r >= 0 && r < 1)) throw new Error("random range");
+eq(Math[Symbol.toStringTag], "Math", "toStringTag");
+eq(Math.atan2.length, 2, "atan2.length");
