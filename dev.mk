@@ -14,7 +14,7 @@ build-dev/%.o: %.c $(shell find lib include -name '*.h' -o -name '*.def')
 build-dev/libjsengine.a: $(OBJS)
 	rm -f $@; ar rcs $@ $^
 build-dev/jsrun: tools/jsrun.c build-dev/libjsengine.a
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< build-dev/libjsengine.a -lgmp -lm -lpthread -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< -Wl,--whole-archive build-dev/libjsengine.a -Wl,--no-whole-archive -lgmp -lm -lpthread -o $@
 clean:
 	rm -rf build-dev
 .PHONY: all clean

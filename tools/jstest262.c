@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -138,7 +139,6 @@ static void sb_add(sbuf *b, const char *s, size_t n)
     b->n += n;
     b->p[b->n] = 0;
 }
-static void sb_adds(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 /* ---------------------------------------------------------- frontmatter */
 
@@ -362,6 +362,30 @@ static int install_host(jse_context *ctx, host *h)
     return jse_define(ctx, global, "$262", d, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
 }
 
+/* The runtime of the test a worker runs now, for the SIGALRM watchdog (a
+ * worker runs one test at a time; jse_runtime_interrupt is safe from a
+ * signal handler: it only sets an atomic word). */
+static jse_runtime *volatile watchdog_rt;
+
+static void watchdog(int sig)
+{
+    jse_runtime *rt = watchdog_rt;
+    if (rt) jse_runtime_interrupt(rt);
+}
+
+static void arm_watchdog(jse_runtime *rt, double seconds)
+{
+    struct itimerval it = { { 0, 0 }, { 0, 0 } };
+    watchdog_rt = rt;
+    if (rt) {
+        it.it_value.tv_sec = (time_t)seconds;
+        it.it_value.tv_usec = (suseconds_t)((seconds - (time_t)seconds) * 1e6);
+        /* keep asking until the script reaches a poll point */
+        it.it_interval.tv_usec = 100000;
+    }
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
 static int interrupt_deadline(jse_runtime *rt, void *opaque)
 {
     host *h = opaque;
@@ -441,6 +465,7 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     h.rt = rt;
     h.deadline = now_seconds() + opt.timeout;
     jse_runtime_set_interrupt_handler(rt, interrupt_deadline, &h);
+    arm_watchdog(rt, opt.timeout);
     jse_context *ctx = jse_context_new(rt);
     int verdict = V_FAIL;
     char *ctor = NULL;
@@ -552,6 +577,7 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     }
     verdict = V_PASS;
 out:
+    arm_watchdog(NULL, 0);
     if (ctor) jse_free_string(ctor);
     for (int i = h.nrealms - 1; i >= 0; i--) jse_context_free(h.realms[i]);
     if (ctx) jse_context_free(ctx);
@@ -650,7 +676,7 @@ static void add_path(test_list *l, const char *arg)
     size_t n = strlen(arg);
     while (n > 1 && arg[n - 1] == '/') n--;
     snprintf(buf, sizeof buf, "%s/%.*s", opt.root, (int)n, arg);
-    if (stat(buf, &st) == 0 && (n >= 5 && !strncmp(arg, "test/", 5))) {
+    if (stat(buf, &st) == 0 && ((n == 4 && !strncmp(arg, "test", 4)) || (n >= 5 && !strncmp(arg, "test/", 5)))) {
         snprintf(buf, sizeof buf, "%.*s", (int)n, arg);
         walk(l, buf);
         return;
@@ -683,6 +709,11 @@ static void worker_main(int in_fd, int out_fd, test_list *l)
     FILE *in = fdopen(in_fd, "r");
     char line[64];
     signal(SIGPIPE, SIG_DFL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = watchdog;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
     while (fgets(line, sizeof line, in)) {
         long idx = strtol(line, NULL, 10);
         if (idx < 0 || (size_t)idx >= l->n) _exit(3);
@@ -713,8 +744,11 @@ static void spawn_worker(worker *w, test_list *l)
     pid_t pid = fork();
     if (pid < 0) die("fork: %s", strerror(errno));
     if (pid == 0) {
-        close(a[1]);
-        close(b[0]);
+        /* Keep only this worker's two pipe ends: an inherited write end of
+         * another worker's pipe would keep that worker from seeing EOF. */
+        long maxfd = sysconf(_SC_OPEN_MAX);
+        for (int fd = 3; fd < (maxfd > 0 && maxfd < 65536 ? maxfd : 1024); fd++)
+            if (fd != a[0] && fd != b[1]) close(fd);
         worker_main(a[0], b[1], l);
     }
     close(a[0]);
