@@ -111,14 +111,29 @@ static unsigned class_flags(const js_class_ops *c)
     return 0;
 }
 
+/* Struct sizes of the classes object.h lays out, for when a class entry reads
+ * NULL (its module not linked): callers still write the extension fields. */
+static size_t min_size(unsigned class_id)
+{
+    switch (class_id) {
+    case JS_CLASS_ARRAY: return sizeof(js_array);
+    case JS_CLASS_NUMBER: case JS_CLASS_STRING: case JS_CLASS_BOOLEAN: case JS_CLASS_SYMBOL:
+    case JS_CLASS_BIGINT: case JS_CLASS_DATE: return sizeof(js_primitive_object);
+    case JS_CLASS_FUNCTION_NATIVE: return sizeof(js_native_function);
+    case JS_CLASS_FUNCTION_BOUND: return sizeof(js_bound_function);
+    default: return sizeof(js_object);
+    }
+}
+
 js_object *jsobj_new(js_thread *t, jsv proto, unsigned class_id)
 {
     const js_class_ops *c = class_id < JS_CLASS_COUNT ? jsobj_classes[class_id] : NULL;
-    size_t size = c ? c->size : sizeof(js_object);
+    size_t size = c ? c->size : min_size(class_id);
     js_shape *s;
     js_object *o;
 
-    assert(jsv_is_object(proto) || proto == JSV_NULL);
+    if (!jsv_is_object(proto))
+        proto = JSV_NULL;   /* an intrinsic not installed yet reads as undefined */
     if (size < sizeof(js_object))
         size = sizeof(js_object);
     s = jsshape_initial(t, proto);
@@ -624,6 +639,7 @@ static inline int plain_define(const js_class_ops *c, js_object *o, js_key k, js
 
 int jsobj_ordinary_set(js_thread *t, js_object *o, js_key k, jsv v, jsv receiver, int flags)
 {
+    js_object *o0 = o;
     js_propdesc own;
     own_ref r;
     int res;
@@ -663,6 +679,16 @@ int jsobj_ordinary_set(js_thread *t, js_object *o, js_key k, jsv v, jsv receiver
             proto = o->shape->proto;
         }
         if (!jsv_is_object(proto)) {
+            /* Fast path: a new property on an ordinary receiver that was
+             * the start of the walk (its own lookup above found nothing). */
+            if (receiver == jsv_object(o0) && !(o0->h.flags & JS_OBJ_EXOTIC) &&
+                !(jskey_is_index(k) && o0->h.aux == JS_CLASS_ARRAY) && plain_define(jsobj_ops(o0), o0, k, t)) {
+                if (!(o0->h.flags & JS_OBJ_EXTENSIBLE)) {
+                    res = 0;
+                    goto done;
+                }
+                return store_create(t, o0, k, JS_PROP_C_W_E, v, JSV_UNDEFINED, JSV_UNDEFINED) < 0 ? -1 : 1;
+            }
             own.flags = JS_PROP_C_W_E;
             own.value = own.getter = own.setter = JSV_UNDEFINED;
             break;
@@ -1042,4 +1068,3 @@ void jsobj_finalize(js_runtime *rt, js_object *o)
 
 const js_class_ops jsclass_object = { .name = "Object", .size = sizeof(js_object) };
 const js_class_ops jsclass_global = { .name = "global", .size = sizeof(js_object) };
-const js_class_ops jsclass_error = { .name = "Error", .size = sizeof(js_object) };

@@ -16,6 +16,17 @@ const js_class_ops jsclass_boolean = { .name = "Boolean", .size = sizeof(js_prim
 const js_class_ops jsclass_symbol = { .name = "Symbol", .size = sizeof(js_primitive_object), .trace = trace_primitive };
 const js_class_ops jsclass_bigint = { .name = "BigInt", .size = sizeof(js_primitive_object), .trace = trace_primitive };
 const js_class_ops jsclass_date = { .name = "Date", .size = sizeof(js_primitive_object), .trace = trace_primitive };
+/* Error objects keep their captured stack trace in `value` (error.c). */
+const js_class_ops jsclass_error = { .name = "Error", .size = sizeof(js_primitive_object), .trace = trace_primitive };
+
+js_object *jsobj_new_wrapper(js_thread *t, jsv proto, unsigned class_id, jsv value)
+{
+    js_object *o = jsobj_new(t, proto, class_id);
+    if (!o)
+        return NULL;
+    ((js_primitive_object *)o)->value = value;
+    return o;
+}
 
 /* ---------------------------------------------------------------- String exotic */
 
