@@ -37,6 +37,7 @@ static int run(jse_context *ctx, const char *src)
     if (jse_eval(ctx, src, strlen(src), "embed.js", JSE_EVAL_SCRIPT, &result) != JSE_OK ||
         jse_run_jobs(ctx) != JSE_OK) {
         char *report = jse_format_exception(ctx, jse_get_exception(ctx));
+        fflush(stdout);
         fprintf(stderr, "Uncaught %s\n", report ? report : "(out of memory)");
         jse_free_string(report);
         return -1;

@@ -111,7 +111,9 @@ static api_scope api_enter_rt(jse_runtime *jrt, js_realm *realm, const char *fun
 {
     api_scope s;
     API_ASSERT(jrt != NULL, func);
-    API_CHECK_OWNER(jrt);
+#ifdef JSE_DEBUG
+    api_check_owner(jrt, func);
+#endif
     (void)func;
     s.jrt = jrt;
     s.t = jsrt_thread(jrt->rt);

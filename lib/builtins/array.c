@@ -8,6 +8,7 @@
 #include <math.h>
 #include "builtins.h"
 #include "../core/string.h"
+#include "promise.h"
 
 #define MAX_SAFE 9007199254740991.0   /* 2^53 - 1: the largest array-like length */
 
@@ -349,6 +350,223 @@ static jsv array_species_getter(js_thread *t, jsv this_val, int argc, jsv *argv,
     return this_val;
 }
 
+/* ---- Array.fromAsync: the async closure as a state machine over promise.h ---- */
+
+enum { FA_ASYNC_ITER, FA_SYNC_ITER, FA_ARRAY_LIKE };
+enum { FA_AWAIT_NEXT, FA_AWAIT_SYNC_VALUE, FA_AWAIT_MAPPED, FA_AWAIT_CLOSE, FA_AWAIT_ITEM };
+
+typedef struct from_async {
+    js_internal base;
+    jsv promise, c, mapfn, this_arg, iter, next, src, a, error;
+    double k, len;
+    int mode, phase;
+} from_async;
+
+static void from_async_trace(js_gc_tracer *trc, void *cell)
+{
+    from_async *f = cell;
+    jsv v[] = { f->promise, f->c, f->mapfn, f->this_arg, f->iter, f->next, f->src, f->a, f->error };
+    jsgc_mark_values(trc, v, sizeof v / sizeof v[0]);
+}
+
+static const js_internal_ops from_async_ops = { "Array.fromAsync", from_async_trace, NULL };
+
+static jsv fa_cont(js_thread *t, jsv value, jsv data, int rejected);
+
+/* Await(v): continue in fa_cont. -1 on a throw (pending). */
+static int fa_await(js_thread *t, from_async *f, jsv v, int phase)
+{
+    jsv p = jsbi_promise_resolve(t, v);
+    if (p == JSV_EXCEPTION) return -1;
+    f->phase = phase;
+    return jsbi_promise_then_native(t, p, fa_cont, jsv_cell(f));
+}
+
+/* Settle the result promise with the pending exception. */
+static jsv fa_reject_pending(js_thread *t, from_async *f)
+{
+    if (t->uncatchable) return JSV_EXCEPTION;
+    jsv e = jsvm_take_exception(t);
+    return jsbi_promise_reject(t, f->promise, e) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+}
+
+/* AsyncIteratorClose(iteratorRecord, throw completion): the pending exception is
+ * the completion; the result promise is rejected with it once return() settles. */
+static jsv fa_close_and_reject(js_thread *t, from_async *f)
+{
+    if (t->uncatchable) return JSV_EXCEPTION;
+    f->error = jsvm_take_exception(t);
+    if (f->mode == FA_SYNC_ITER) {
+        js_iter_record it = { f->iter, f->next, 0 };
+        jsvm_throw(t, f->error);
+        jsop_iterator_close(t, &it, 1);
+        jsvm_take_exception(t);
+        return jsbi_promise_reject(t, f->promise, f->error) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+    }
+    jsv m = jsop_get_method(t, f->iter, jskey_from_atom_id(t, JS_ATOM_return));
+    jsv r = JSV_UNDEFINED;
+    if (m != JSV_EXCEPTION && !jsv_is_undefined(m)) r = jsvm_call(t, m, f->iter, 0, NULL);
+    if (m == JSV_EXCEPTION || r == JSV_EXCEPTION || jsv_is_undefined(m)) {
+        if (t->has_exception && !t->uncatchable) jsvm_take_exception(t);
+        return jsbi_promise_reject(t, f->promise, f->error) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+    }
+    if (fa_await(t, f, r, FA_AWAIT_CLOSE) < 0) {
+        if (t->has_exception && !t->uncatchable) jsvm_take_exception(t);
+        return jsbi_promise_reject(t, f->promise, f->error) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+    }
+    return JSV_UNDEFINED;
+}
+
+static jsv fa_finish(js_thread *t, from_async *f, double len)
+{
+    if (set_length(t, JSV_OBJ(f->a), len) < 0) return fa_reject_pending(t, f);
+    return jsbi_promise_fulfill_or_resolve(t, f->promise, f->a) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+}
+
+/* Run until the next Await; every abrupt completion rejects the result promise. */
+static jsv fa_step(js_thread *t, from_async *f)
+{
+    jsv v;
+    if (f->mode == FA_ARRAY_LIKE) {
+        if (f->k >= f->len) return fa_finish(t, f, f->len);
+        v = get_i(t, JSV_OBJ(f->src), (int64_t)f->k);
+        if (v == JSV_EXCEPTION || fa_await(t, f, v, FA_AWAIT_ITEM) < 0) return fa_reject_pending(t, f);
+        return JSV_UNDEFINED;
+    }
+    if (f->k >= MAX_SAFE) {
+        jsvm_throw_type_error(t, "Array.fromAsync: too many elements");
+        return fa_close_and_reject(t, f);
+    }
+    jsv r = jsvm_call(t, f->next, f->iter, 0, NULL);
+    if (r == JSV_EXCEPTION) return fa_reject_pending(t, f);
+    if (f->mode == FA_ASYNC_ITER) {
+        if (fa_await(t, f, r, FA_AWAIT_NEXT) < 0) return fa_reject_pending(t, f);
+        return JSV_UNDEFINED;
+    }
+    /* %AsyncFromSyncIteratorPrototype%.next, inlined */
+    if (!jsv_is_object(r)) {
+        jsvm_throw_type_error(t, "iterator result is not an object");
+        return fa_reject_pending(t, f);
+    }
+    jsv d = jsobj_get(t, JSV_OBJ(r), jskey_from_atom_id(t, JS_ATOM_done), r);
+    if (d == JSV_EXCEPTION) return fa_reject_pending(t, f);
+    int done = jsop_to_boolean(d);
+    v = jsobj_get(t, JSV_OBJ(r), jskey_from_atom_id(t, JS_ATOM_value), r);
+    if (v == JSV_EXCEPTION) return fa_reject_pending(t, f);
+    if (done) return fa_finish(t, f, f->k);
+    if (fa_await(t, f, v, FA_AWAIT_SYNC_VALUE) < 0) return fa_close_and_reject(t, f);
+    return JSV_UNDEFINED;
+}
+
+/* A value of the sequence is ready: map it (maybe awaiting) or store it. */
+static jsv fa_value(js_thread *t, from_async *f, jsv v)
+{
+    if (!jsv_is_undefined(f->mapfn)) {
+        jsv args[2] = { v, jsv_number(f->k) };
+        jsv m = jsvm_call(t, f->mapfn, f->this_arg, 2, args);
+        if (m == JSV_EXCEPTION) return f->mode == FA_ARRAY_LIKE ? fa_reject_pending(t, f) : fa_close_and_reject(t, f);
+        if (fa_await(t, f, m, FA_AWAIT_MAPPED) < 0)
+            return f->mode == FA_ARRAY_LIKE ? fa_reject_pending(t, f) : fa_close_and_reject(t, f);
+        return JSV_UNDEFINED;
+    }
+    if (def_i(t, JSV_OBJ(f->a), (int64_t)f->k, v) < 0)
+        return f->mode == FA_ARRAY_LIKE ? fa_reject_pending(t, f) : fa_close_and_reject(t, f);
+    f->k++;
+    return fa_step(t, f);
+}
+
+static jsv fa_cont(js_thread *t, jsv value, jsv data, int rejected)
+{
+    from_async *f = jsv_get_ptr(data);
+    switch (f->phase) {
+    case FA_AWAIT_CLOSE:
+        return jsbi_promise_reject(t, f->promise, f->error) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+    case FA_AWAIT_NEXT: {
+        if (rejected) return jsbi_promise_reject(t, f->promise, value) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+        if (!jsv_is_object(value)) {
+            jsvm_throw_type_error(t, "iterator result is not an object");
+            return fa_reject_pending(t, f);
+        }
+        jsv d = jsobj_get(t, JSV_OBJ(value), jskey_from_atom_id(t, JS_ATOM_done), value);
+        if (d == JSV_EXCEPTION) return fa_reject_pending(t, f);
+        if (jsop_to_boolean(d)) return fa_finish(t, f, f->k);
+        jsv v = jsobj_get(t, JSV_OBJ(value), jskey_from_atom_id(t, JS_ATOM_value), value);
+        if (v == JSV_EXCEPTION) return fa_reject_pending(t, f);
+        return fa_value(t, f, v);
+    }
+    case FA_AWAIT_SYNC_VALUE:
+        if (rejected) {
+            jsvm_throw(t, value);
+            return fa_close_and_reject(t, f);
+        }
+        return fa_value(t, f, value);
+    case FA_AWAIT_ITEM:
+        if (rejected) return jsbi_promise_reject(t, f->promise, value) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+        return fa_value(t, f, value);
+    case FA_AWAIT_MAPPED:
+        if (rejected) {
+            if (f->mode == FA_ARRAY_LIKE)
+                return jsbi_promise_reject(t, f->promise, value) < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+            jsvm_throw(t, value);
+            return fa_close_and_reject(t, f);
+        }
+        if (def_i(t, JSV_OBJ(f->a), (int64_t)f->k, value) < 0)
+            return f->mode == FA_ARRAY_LIKE ? fa_reject_pending(t, f) : fa_close_and_reject(t, f);
+        f->k++;
+        return fa_step(t, f);
+    }
+    return JSV_UNDEFINED;
+}
+
+static jsv array_from_async(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    jsv p = jsbi_promise_new(t);
+    if (p == JSV_EXCEPTION) return JSV_EXCEPTION;
+    from_async *f = jsgc_alloc(t, sizeof(from_async), JS_CELL_INTERNAL);
+    if (!f) return JSV_EXCEPTION;
+    f->base.ops = &from_async_ops;
+    f->promise = p;
+    f->c = this_val;
+    f->mapfn = JS_ARG(1);
+    f->this_arg = JS_ARG(2);
+    f->iter = f->next = f->src = f->a = f->error = JSV_UNDEFINED;
+    jsv items = JS_ARG(0);
+    if (!jsv_is_undefined(f->mapfn) && !jsop_is_callable(f->mapfn)) {
+        jsvm_throw_type_error(t, "Array.fromAsync: mapper is not a function");
+        return fa_reject_pending(t, f) == JSV_EXCEPTION ? JSV_EXCEPTION : p;
+    }
+    jsv m = jsop_get_method(t, items, jsv_symbol(t->rt->wk_symbols[JS_WKS_asyncIterator]));
+    if (m == JSV_EXCEPTION) return fa_reject_pending(t, f) == JSV_EXCEPTION ? JSV_EXCEPTION : p;
+    f->mode = FA_ASYNC_ITER;
+    if (jsv_is_undefined(m)) {
+        m = jsop_get_method(t, items, jsv_symbol(t->rt->wk_symbols[JS_WKS_iterator]));
+        if (m == JSV_EXCEPTION) return fa_reject_pending(t, f) == JSV_EXCEPTION ? JSV_EXCEPTION : p;
+        f->mode = jsv_is_undefined(m) ? FA_ARRAY_LIKE : FA_SYNC_ITER;
+    }
+    js_object *a;
+    if (f->mode != FA_ARRAY_LIKE) {
+        js_iter_record it;
+        if (jsop_get_iterator_from_method(t, items, m, &it) < 0)
+            return fa_reject_pending(t, f) == JSV_EXCEPTION ? JSV_EXCEPTION : p;
+        f->iter = it.iterator;
+        f->next = it.next_method;
+        a = construct_or_array(t, this_val, 0, 0);
+    } else {
+        jsv o = jsop_to_object(t, items);
+        int64_t len = 0;
+        if (o == JSV_EXCEPTION || length_of(t, JSV_OBJ(o), &len) < 0)
+            return fa_reject_pending(t, f) == JSV_EXCEPTION ? JSV_EXCEPTION : p;
+        f->src = o;
+        f->len = (double)len;
+        a = construct_or_array(t, this_val, 1, (double)len);
+    }
+    if (!a) return fa_reject_pending(t, f) == JSV_EXCEPTION ? JSV_EXCEPTION : p;
+    f->a = jsv_object(a);
+    f->k = 0;
+    if (fa_step(t, f) == JSV_EXCEPTION) return JSV_EXCEPTION;
+    return p;
+}
+
 /* ---- Array.prototype ---- */
 
 static int is_concat_spreadable(js_thread *t, jsv o)
@@ -683,11 +901,36 @@ static jsv proto_pop(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return v;
 }
 
+/* Can elements be appended to o without any observable step? True for an
+ * extensible dense array with writable length whose prototypes are the
+ * realm's untouched-by-indexes Array.prototype and Object.prototype. */
+static int can_append_fast(js_thread *t, js_object *o)
+{
+    if (jsobj_class(o) != JS_CLASS_ARRAY) return 0;
+    js_array *a = (js_array *)o;
+    if ((o->h.flags & (JS_OBJ_SPARSE | JS_OBJ_FROZEN_ELEMS)) || !(o->h.flags & JS_OBJ_EXTENSIBLE) ||
+        !a->length_writable || o->elen != a->length)
+        return 0;
+    jsv ap = o->shape->proto;
+    if (ap != jsrt_intrinsic(t, JS_INTR_ArrayPrototype)) return 0;
+    js_object *apo = JSV_OBJ(ap);
+    if ((apo->h.flags & JS_OBJ_SPARSE) || apo->elen) return 0;
+    jsv op = apo->shape->proto;
+    if (op != jsrt_intrinsic(t, JS_INTR_ObjectPrototype)) return 0;
+    js_object *opo = JSV_OBJ(op);
+    return !(opo->h.flags & JS_OBJ_SPARSE) && opo->elen == 0 && jsv_is_null(opo->shape->proto);
+}
+
 static jsv proto_push(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_object *o = this_obj(t, this_val);
     int64_t len;
     if (!o || length_of(t, o, &len) < 0) return JSV_EXCEPTION;
+    if (len + argc < 0xFFFFFFFFLL && can_append_fast(t, o)) {
+        for (int i = 0; i < argc; i++)
+            if (jsarray_push(t, o, argv[i]) < 0) return JSV_EXCEPTION;
+        return jsv_number((double)(len + argc));
+    }
     if ((double)len + argc > MAX_SAFE) return jsvm_throw_type_error(t, "array length exceeds 2^53-1");
     for (int i = 0; i < argc; i++)
         if (set_i(t, o, len + i, argv[i]) < 0) return JSV_EXCEPTION;
@@ -1205,6 +1448,7 @@ int jsbi_init_array(js_thread *t, js_realm *realm)
                                      JS_INTR_Array, JS_INTR_ArrayPrototype);
     if (!ctor) return -1;
     if (jsobj_define_fn(t, ctor, "from", array_from, 1, 0) < 0 ||
+        jsobj_define_fn(t, ctor, "fromAsync", array_from_async, 1, 0) < 0 ||
         jsobj_define_fn(t, ctor, "isArray", array_is_array, 1, 0) < 0 ||
         jsobj_define_fn(t, ctor, "of", array_of, 0, 0) < 0)
         return -1;

@@ -19,7 +19,8 @@ int jsbi_init_realm(js_thread *t, js_realm *realm);
 
 /* Creates a constructor function `name` with `length`, links
  * ctor.prototype <-> proto.constructor (proto may be NULL), stores both into
- * the intrinsics ids (either may be -1) and defines the global binding. */
+ * the intrinsics ids (either may be -1) and defines the global binding.
+ * call may be NULL: calling without `new` then throws a TypeError. */
 js_object *jsbi_make_ctor(js_thread *t, js_realm *realm, const char *name, int length,
                           js_native_fn call, js_native_ctor construct, int magic,
                           js_object *proto, int ctor_id, int proto_id);

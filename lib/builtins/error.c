@@ -1,8 +1,8 @@
 /*
  * error.c (builtins) - Error, the NativeErrors, AggregateError, SuppressedError,
- * Error.isError and Error.prototype.toString; each instance gets an own `stack`
- * (trace lines only, from jsvm_capture_stack). Also preallocates the realm's
- * out-of-memory RangeError used by lib/vm/error.c.
+ * Error.isError, Error.prototype.toString and the Error.prototype.stack accessor
+ * (trace lines only, from jsvm_capture_stack, kept in the [[ErrorData]] slot).
+ * Also preallocates the realm's out-of-memory RangeError used by lib/vm/error.c.
  * Must not touch: the throw protocol (lib/vm/error.c).
  */
 #include "builtins.h"
@@ -59,15 +59,64 @@ static int install_cause(js_thread *t, js_object *o, jsv options)
     return jsobj_define_value(t, o, KEY(cause), cause, JS_PROP_C_W);
 }
 
+/* The captured trace lives in the [[ErrorData]] slot (the `value` of a
+ * js_primitive_object-sized error) and is read by the Error.prototype.stack
+ * getter; instances get no own "stack" (error-stack-accessor). While
+ * jsclass_error is only js_object-sized there is nowhere to keep it. */
+static int error_has_slot(void)
+{
+    const js_class_ops *ops = jsobj_classes[JS_CLASS_ERROR];
+    return ops && ops->size >= sizeof(js_primitive_object) && ops->trace;
+}
+
 static int install_stack(js_thread *t, js_object *o)
 {
     js_string *st;
-    if (!jsvm_capture_stack)
+    if (!jsvm_capture_stack || !error_has_slot())
         return 0;
     st = jsvm_capture_stack(t, 0);
     if (!st)
         return t->has_exception ? -1 : 0;
-    return jsobj_define_value(t, o, KEY(stack), jsv_string(st), JS_PROP_C_W);
+    ((js_primitive_object *)o)->value = jsv_string(st);
+    return 0;
+}
+
+static jsv error_stack_get(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_object *o;
+    if (!jsv_is_object(this_val))
+        return jsvm_throw_type_error(t, "Error.prototype.stack getter called on non-object");
+    o = JSV_OBJ(this_val);
+    if (jsobj_class(o) != JS_CLASS_ERROR)
+        return JSV_UNDEFINED;
+    if (error_has_slot() && jsv_is_string(((js_primitive_object *)o)->value))
+        return ((js_primitive_object *)o)->value;
+    return jsrt_atom_value(t, JS_ATOM_empty);
+}
+
+/* SetterThatIgnoresPrototypeProperties(this, %Error.prototype%, "stack", v) */
+static jsv error_stack_set(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    jsv v = JS_ARG(0);
+    js_object *o;
+    js_propdesc d;
+    int r;
+
+    if (!jsv_is_object(this_val))
+        return jsvm_throw_type_error(t, "Error.prototype.stack setter called on non-object");
+    if (!jsv_is_string(v))
+        return jsvm_throw_type_error(t, "Error.prototype.stack value must be a string");
+    o = JSV_OBJ(this_val);
+    if (this_val == jsrt_intrinsic(t, JS_INTR_ErrorPrototype))
+        return jsvm_throw_type_error(t, "cannot set stack on Error.prototype");
+    r = jsobj_get_own_property(t, o, KEY(stack), &d);
+    if (r < 0)
+        return JSV_EXCEPTION;
+    if (!r)
+        r = jsobj_create_data_property(t, o, KEY(stack), v, JS_THROW);
+    else
+        r = jsobj_set(t, o, KEY(stack), v, this_val, JS_THROW);
+    return r < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
 }
 
 /* Error and the NativeErrors (magic = JS_ERR_*). */
@@ -205,7 +254,8 @@ static int make_error_kind(js_thread *t, js_realm *realm, int kind, int length,
         return -1;
     if (kind == JS_ERR_ERROR) {
         if (jsobj_define_fn(t, proto, "toString", error_proto_to_string, 0, 0) < 0 ||
-            jsobj_define_fn(t, ctor, "isError", error_is_error, 1, 0) < 0)
+            jsobj_define_fn(t, ctor, "isError", error_is_error, 1, 0) < 0 ||
+            jsobj_define_getset(t, proto, KEY(stack), error_stack_get, error_stack_set, 0) < 0)
             return -1;
     }
     return 0;

@@ -24,9 +24,6 @@ static jsv function_call_as_fn(js_thread *t, jsv this_val, int argc, jsv *argv, 
     return jsvm_create_dynamic_function(t, 0, argc, argv, JSV_UNDEFINED);
 }
 
-/* %Function.prototype% is callable: it accepts anything and returns undefined
- * (runtime.c installs its own native; this is for completeness). */
-
 static jsv fp_apply(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     jsv arr = JS_ARG(1), r;
@@ -51,15 +48,57 @@ static jsv fp_call(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return jsvm_call(t, this_val, JS_ARG(0), argc > 1 ? argc - 1 : 0, argc > 1 ? argv + 1 : NULL);
 }
 
-/* jsfn_new_bound performs the observable steps of bind (length, name). */
+/* jsfn_new_bound is BoundFunctionCreate only; the observable Gets of
+ * "length" and "name" happen here, in spec order. */
 static jsv fp_bind(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_object *f;
+    js_object *target, *f;
+    double len = 0;
+    int nargs = argc > 1 ? argc - 1 : 0;
+    int r;
+    jsv name;
+    js_key nk;
 
     if (!jsop_is_callable(this_val))
         return jsvm_throw_type_error(t, "Bind must be called on a function");
-    f = jsfn_new_bound(t, JSV_OBJ(this_val), JS_ARG(0), argc > 1 ? argc - 1 : 0, argc > 1 ? argv + 1 : NULL);
-    return f ? jsv_object(f) : JSV_EXCEPTION;
+    target = JSV_OBJ(this_val);
+    f = jsfn_new_bound(t, target, JS_ARG(0), nargs, argc > 1 ? argv + 1 : NULL);
+    if (!f)
+        return JSV_EXCEPTION;
+    r = jsobj_has_own_property(t, target, KEY(length));
+    if (r < 0)
+        return JSV_EXCEPTION;
+    if (r) {
+        jsv tl = jsobj_get(t, target, KEY(length), this_val);
+        if (tl == JSV_EXCEPTION)
+            return tl;
+        if (jsv_is_number(tl)) {
+            double d = jsv_get_number(tl);
+            if (d == INFINITY) {
+                len = INFINITY;
+            } else if (d != -INFINITY) {
+                double n;
+                if (jsop_to_integer_or_infinity(t, tl, &n) < 0)
+                    return JSV_EXCEPTION;
+                len = n - nargs;
+                if (len < 0)
+                    len = 0;
+            }
+        }
+    }
+    if (jsfn_set_length(t, f, len) < 0)
+        return JSV_EXCEPTION;
+    name = jsobj_get(t, target, KEY(name), this_val);
+    if (name == JSV_EXCEPTION)
+        return name;
+    if (!jsv_is_string(name))
+        name = jsrt_atom_value(t, JS_ATOM_empty);
+    nk = jskey_from_string(t, JSV_STR(name));
+    if (nk == JSV_EXCEPTION)
+        return nk;
+    if (jsfn_set_name(t, f, nk, "bound") < 0)
+        return JSV_EXCEPTION;
+    return jsv_object(f);
 }
 
 /* Is `s` usable as the PropertyName of a NativeFunction source text? */

@@ -25,6 +25,10 @@ static int ubuf_put(js_thread *t, ubuf *b, uint32_t c)
         size_t nc = b->cap ? b->cap * 2 : 64;
         uint16_t *np = realloc(b->p, nc * sizeof *np);
         if (!np) {
+            /* Callers just return on failure: release the buffer here. */
+            free(b->p);
+            b->p = NULL;
+            b->n = b->cap = 0;
             jsvm_throw_out_of_memory(t);
             return -1;
         }
@@ -230,22 +234,26 @@ static jsv global_escape(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
         return JSV_EXCEPTION;
     for (uint32_t k = 0; k < s->len; k++) {
         uint32_t c = jsstr_at(s, k);
-        int r = 0;
+        char esc[7];
+        int n = 0;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
             (c < 128 && c && strchr("@*_+-./", (int)c))) {
-            r = ubuf_put(t, &b, c);
+            esc[n++] = (char)c;
         } else if (c < 256) {
-            r = ubuf_put(t, &b, '%') | ubuf_put(t, &b, (uint8_t)hexdig[c >> 4]) |
-                ubuf_put(t, &b, (uint8_t)hexdig[c & 15]);
+            esc[n++] = '%';
+            esc[n++] = hexdig[c >> 4];
+            esc[n++] = hexdig[c & 15];
         } else {
-            r = ubuf_put(t, &b, '%') | ubuf_put(t, &b, 'u') |
-                ubuf_put(t, &b, (uint8_t)hexdig[c >> 12]) | ubuf_put(t, &b, (uint8_t)hexdig[(c >> 8) & 15]) |
-                ubuf_put(t, &b, (uint8_t)hexdig[(c >> 4) & 15]) | ubuf_put(t, &b, (uint8_t)hexdig[c & 15]);
+            esc[n++] = '%';
+            esc[n++] = 'u';
+            esc[n++] = hexdig[c >> 12];
+            esc[n++] = hexdig[(c >> 8) & 15];
+            esc[n++] = hexdig[(c >> 4) & 15];
+            esc[n++] = hexdig[c & 15];
         }
-        if (r < 0) {
-            free(b.p);
-            return JSV_EXCEPTION;
-        }
+        for (int i = 0; i < n; i++)
+            if (ubuf_put(t, &b, (uint8_t)esc[i]) < 0)
+                return JSV_EXCEPTION;
     }
     return ubuf_finish(t, &b);
 }

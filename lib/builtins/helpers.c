@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include "builtins.h"
 
+/* [[Call]] of constructors made without a call behaviour (classes-like builtins). */
+static jsv ctor_requires_new(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    return jsvm_throw_type_error(t, "Constructor requires 'new'");
+}
+
 js_object *jsbi_make_ctor(js_thread *t, js_realm *realm, const char *name, int length,
                           js_native_fn call, js_native_ctor construct, int magic,
                           js_object *proto, int ctor_id, int proto_id)
@@ -15,7 +21,7 @@ js_object *jsbi_make_ctor(js_thread *t, js_realm *realm, const char *name, int l
 
     if (key == JSV_EXCEPTION)
         return NULL;
-    ctor = jsfn_new_native_ctor(t, call, construct, key, length, magic);
+    ctor = jsfn_new_native_ctor(t, call ? call : ctor_requires_new, construct, key, length, magic);
     if (!ctor)
         return NULL;
     if (proto) {
@@ -63,7 +69,11 @@ js_object *jsbi_own_keys(js_thread *t, js_object *o)
         jskeylist_free(t->rt, &l);
         return NULL;
     }
+    /* A proxy's keys may be referenced only from the malloc-ed list: no
+     * collection until they are in the array. */
+    jsgc_disable(t->rt);
     arr = jsobj_new_array_from(t, l.count, l.keys);
+    jsgc_enable(t->rt);
     jskeylist_free(t->rt, &l);
     return arr;
 }
@@ -103,7 +113,10 @@ js_object *jsbi_list_from_array_like(js_thread *t, jsv obj)
 
     if (jsop_create_list_from_array_like(t, obj, &n, &list) == JSV_EXCEPTION)
         return NULL;
+    /* The values may be referenced only from the malloc-ed list (getters). */
+    jsgc_disable(t->rt);
     arr = jsobj_new_array_from(t, n, list);
+    jsgc_enable(t->rt);
     free(list);
     return arr;
 }

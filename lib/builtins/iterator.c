@@ -402,7 +402,8 @@ static jsv helper_return(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
     if (h->state == S_RUNNING) return jsvm_throw_type_error(t, "Generator is already running");
     if (h->state == S_DONE) return jsop_create_iter_result(t, JSV_UNDEFINED, 1);
     int was_start = h->state == S_START;
-    h->state = S_RUNNING;
+    /* suspended-start completes at once; suspended-yield runs the closing code */
+    h->state = was_start ? S_DONE : S_RUNNING;
     int r = 0;
     if (h->kind == H_ZIP) {
         r = zip_close(t, h);
@@ -542,17 +543,13 @@ static jsv proto_includes(js_thread *t, jsv this_val, int argc, jsv *argv, int m
     if (proto_prologue(t, this_val, JSV_UNDEFINED, 0) < 0) return JSV_EXCEPTION;
     if (!jsv_is_undefined(JS_ARG(1))) {
         jsv s = JS_ARG(1);
-        if (!jsv_is_number(s)) {
-            jsvm_throw_type_error(t, "skippedElements must be a number");
-            return it_close(t, this_val, 1), JSV_EXCEPTION;
-        }
-        skip = jsv_get_number(s);
+        skip = jsv_is_number(s) ? jsv_get_number(s) : NAN;
         if (isnan(skip) || (!isinf(skip) && skip != trunc(skip))) {
-            jsvm_throw_range_error(t, "skippedElements must be an integral number");
+            jsvm_throw_type_error(t, "skippedElements must be an integral number");
             return it_close(t, this_val, 1), JSV_EXCEPTION;
         }
-        if (skip < 0) {
-            jsvm_throw_range_error(t, "skippedElements must be non-negative");
+        if (skip < 0 || (skip > 9007199254740991.0 && !isinf(skip))) {
+            jsvm_throw_range_error(t, "skippedElements out of range");
             return it_close(t, this_val, 1), JSV_EXCEPTION;
         }
     }
@@ -569,6 +566,28 @@ static jsv proto_includes(js_thread *t, jsv this_val, int argc, jsv *argv, int m
     }
 }
 
+/* Iterator.prototype.join(separator) */
+static jsv proto_join(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    jsv next, v;
+    js_string *sep, *acc;
+    if (proto_prologue(t, this_val, JSV_UNDEFINED, 0) < 0) return JSV_EXCEPTION;
+    if (jsv_is_undefined(JS_ARG(0))) sep = jsstr_new_cstr(t, ",");
+    else sep = jsop_to_string(t, argv[0]);
+    if (!sep) return it_close(t, this_val, 1), JSV_EXCEPTION;
+    if (get_direct(t, this_val, &next) < 0) return JSV_EXCEPTION;
+    acc = jsstr_empty(t);
+    for (int first = 1;; first = 0) {
+        int r = it_step_value(t, this_val, next, &v);
+        if (r < 0) return JSV_EXCEPTION;
+        if (r == 0) return jsv_string(acc);
+        if (!first && !(acc = jsstr_concat(t, acc, sep))) return it_close(t, this_val, 1), JSV_EXCEPTION;
+        if (jsv_is_nullish(v)) continue;
+        js_string *s = jsop_to_string(t, v);
+        if (!s || !(acc = jsstr_concat(t, acc, s))) return it_close(t, this_val, 1), JSV_EXCEPTION;
+    }
+}
+
 /* ---- Iterator.prototype.chunks / windows ---- */
 
 static jsv proto_chunks(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -576,11 +595,11 @@ static jsv proto_chunks(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     jsv next, sz = JS_ARG(0);
     if (proto_prologue(t, this_val, JSV_UNDEFINED, 0) < 0) return JSV_EXCEPTION;
     double n = jsv_is_number(sz) ? jsv_get_number(sz) : NAN;
-    if (!jsv_is_number(sz)) {
-        jsvm_throw_type_error(t, "size must be a number");
+    if (isnan(n) || isinf(n) || n != trunc(n)) {
+        jsvm_throw_type_error(t, "size must be an integral number");
         return it_close(t, this_val, 1), JSV_EXCEPTION;
     }
-    if (isnan(n) || n != trunc(n) || n < 1 || n > 4294967295.0) {
+    if (n < 1 || n > 4294967295.0) {
         jsvm_throw_range_error(t, "size must be an integer in [1, 2^32-1]");
         return it_close(t, this_val, 1), JSV_EXCEPTION;
     }
@@ -594,7 +613,7 @@ static jsv proto_chunks(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
             }
             if (jsstr_equal_cstr(JSV_STR(u), "allow-partial")) undersized = 1;
             else if (!jsstr_equal_cstr(JSV_STR(u), "only-full")) {
-                jsvm_throw_range_error(t, "undersized must be \"only-full\" or \"allow-partial\"");
+                jsvm_throw_type_error(t, "undersized must be \"only-full\" or \"allow-partial\"");
                 return it_close(t, this_val, 1), JSV_EXCEPTION;
             }
         }
@@ -923,6 +942,7 @@ int jsbi_init_iterator(js_thread *t, js_realm *realm)
         { "every", proto_eager, 1, 2 },
         { "find", proto_eager, 1, 3 },
         { "includes", proto_includes, 1, 0 },
+        { "join", proto_join, 1, 0 },
         { "chunks", proto_chunks, 1, H_CHUNKS },
         { "windows", proto_chunks, 1, H_WINDOWS },
     };

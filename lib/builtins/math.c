@@ -76,8 +76,11 @@ static const struct { const char *name; unary_fn fn; } unary_fns[] = {
 
 static jsv math_unary(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
+    jsv v = JS_ARG(0);
     double x;
-    if (jsop_to_number(t, JS_ARG(0), &x) < 0)
+    if (jsv_is_number(v))
+        x = jsv_get_number(v);
+    else if (jsop_to_number(t, v, &x) < 0)
         return JSV_EXCEPTION;
     return jsv_number(unary_fns[magic].fn(x));
 }

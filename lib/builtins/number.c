@@ -89,7 +89,7 @@ static jsv parse_int(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     int32_t radix;
     uint32_t i = 0, n, start;
     int neg = 0, strip = 1;
-    char *buf;
+    char sbuf[64], *buf;
     const char *endp;
     double r;
 
@@ -124,7 +124,16 @@ static jsv parse_int(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         i++;
     if (i == start)
         return jsv_from_double(NAN);
-    buf = malloc(i - start + 1);
+    if (i - start <= 15) {
+        /* Fewer than 16 digits of any radix <= 10 are exact in a double. */
+        if (radix <= 10) {
+            double v = 0;
+            for (uint32_t j = start; j < i; j++)
+                v = v * radix + digit_value(jsstr_at(s, j));
+            return jsv_number(neg ? -v : v);
+        }
+    }
+    buf = i - start < sizeof sbuf ? sbuf : malloc(i - start + 1);
     if (!buf)
         return jsvm_throw_out_of_memory(t);
     for (uint32_t j = start; j < i; j++)
@@ -134,7 +143,8 @@ static jsv parse_int(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         r = jsnum_strtod(buf, i - start, &endp);
     else
         r = jsnum_parse_radix(buf, i - start, radix);
-    free(buf);
+    if (buf != sbuf)
+        free(buf);
     return jsv_number(neg ? -r : r);
 }
 
@@ -153,7 +163,7 @@ static jsv parse_float(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
 {
     js_string *s = jsop_to_string(t, JS_ARG(0));
     uint32_t i = 0, n, start, p, digits = 0;
-    char *buf;
+    char sbuf[64], *buf;
     const char *endp;
     double r;
 
@@ -193,14 +203,15 @@ static jsv parse_float(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
         if (ed)
             p = q;
     }
-    buf = malloc(p - start + 1);
+    buf = p - start < sizeof sbuf ? sbuf : malloc(p - start + 1);
     if (!buf)
         return jsvm_throw_out_of_memory(t);
     for (uint32_t j = start; j < p; j++)
         buf[j - start] = (char)jsstr_at(s, j);
     buf[p - start] = 0;
     r = jsnum_strtod(buf, p - start, &endp);
-    free(buf);
+    if (buf != sbuf)
+        free(buf);
     return jsv_number(r);
 }
 

@@ -86,7 +86,7 @@ static jsv object_assign(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
 /* ObjectDefineProperties: all descriptors are read before any is applied. */
 static int define_properties(js_thread *t, js_object *o, jsv properties)
 {
-    js_object *props, *keys;
+    js_object *props, *keys, *holder = NULL;
     js_propdesc *descs;
     uint32_t *which = NULL;
     uint32_t n = 0;
@@ -103,7 +103,7 @@ static int define_properties(js_thread *t, js_object *o, jsv properties)
         return -1;
     }
     /* The descriptor values must stay reachable: keep them in a holder array. */
-    js_object *holder = jsobj_new_array(t, 0);
+    holder = jsobj_new_array(t, 0);
     if (!holder)
         goto out;
     if (keys->elen) {
@@ -145,6 +145,7 @@ static int define_properties(js_thread *t, js_object *o, jsv properties)
 out:
     free(which);
     free(descs);
+    __asm__ volatile("" : : "r"(holder) : "memory");   /* live until the defines are done */
     return ret;
 }
 

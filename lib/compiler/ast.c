@@ -9,7 +9,7 @@
 
 /* Chunks grow geometrically from this size: a small script costs one malloc,
  * a large program a handful. */
-#define ARENA_FIRST_CHUNK (16 * 1024)
+#define ARENA_FIRST_CHUNK (8 * 1024)
 #define ARENA_MAX_CHUNK   (1024 * 1024)
 
 typedef struct arena_chunk {
@@ -305,7 +305,7 @@ static void dump_fn(FILE *f, const jsast_function *fn, int indent)
         fputs(" name=", f);
         jsast_print_str(f, fn->name);
     }
-    fprintf(f, " length=%u", fn->length);
+    fprintf(f, " length=%u src=%u..%u", fn->length, fn->src_start, fn->src_end);
     for (i = 0; i < sizeof fl / sizeof fl[0]; i++)
         if (fn->flags & (1u << i))
             fprintf(f, " %s", fl[i]);

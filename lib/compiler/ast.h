@@ -86,10 +86,14 @@ typedef enum jsast_kind {
 
     /* ---- expressions ---- */
     JSAST_IDENT,                /* u.ident: name, binding. In a reference or a binding position
-                                   (F_BINDING_ID) binding is the resolved jsast_binding or NULL
-                                   (global/unresolved); F_DYNAMIC when a `with` or sloppy direct
-                                   eval may intercept. As a property name (non-computed member,
-                                   object key, import/export name) binding is NULL. */
+                                   (F_BINDING_ID) binding is the resolved jsast_binding, or NULL
+                                   when the name is free (global, or for eval code the caller's
+                                   environment: look it up by name); F_DYNAMIC when a `with` or
+                                   sloppy direct eval may intercept the lookup (look up by name,
+                                   falling back to the binding); F_TDZ when it may run before a
+                                   lexical binding is initialized. As a property name
+                                   (non-computed member, object key, import/export name) binding
+                                   is NULL. */
     JSAST_PRIVATE_NAME,         /* u.priv: name (without '#'), decl (jsast_private_name) */
     JSAST_NULL,                 /* - */
     JSAST_TRUE,                 /* - */
@@ -304,7 +308,8 @@ typedef enum jsast_fn_kind {
 #define JSAST_FN_STRICT           0x00000004u  /* code is strict (inherited or own directive) */
 #define JSAST_FN_USE_STRICT       0x00000008u  /* has its own "use strict" directive */
 #define JSAST_FN_SIMPLE_PARAMS    0x00000010u  /* IsSimpleParameterList */
-#define JSAST_FN_PARAM_EXPRS      0x00000020u  /* ContainsExpression on params: separate var scope */
+#define JSAST_FN_PARAM_EXPRS      0x00000020u  /* ContainsExpression on params (defaults, computed
+                                                  pattern keys): separate var scope */
 #define JSAST_FN_EXPR_BODY        0x00000040u  /* concise arrow body (body = one RETURN) */
 #define JSAST_FN_USES_ARGUMENTS   0x00000080u  /* `arguments` object is needed (see `arguments`) */
 #define JSAST_FN_MAPPED_ARGUMENTS 0x00000100u  /* sloppy with simple params: mapped arguments */
@@ -389,8 +394,11 @@ typedef enum jsast_scope_kind {
     JSAST_SCOPE_SCRIPT,         /* global code: var/function names are global properties;
                                    let/const/class are global lexical bindings (also recorded) */
     JSAST_SCOPE_MODULE,
-    JSAST_SCOPE_FUNCTION,       /* params (+ body when params are simple) */
-    JSAST_SCOPE_FUNCTION_BODY,  /* var scope of a function with parameter expressions */
+    JSAST_SCOPE_FUNCTION,       /* params (+ body vars and top-level lexicals when there are no
+                                   parameter expressions); also field initializers and static
+                                   blocks (see fn->kind) */
+    JSAST_SCOPE_FUNCTION_BODY,  /* var scope (vars, top-level functions and lexicals) of a
+                                   function with parameter expressions */
     JSAST_SCOPE_BLOCK,          /* block statement, switch */
     JSAST_SCOPE_FOR,            /* lexical for-loop head (per-iteration copies when captured) */
     JSAST_SCOPE_CATCH,          /* catch parameter(s) */
@@ -405,7 +413,9 @@ typedef enum jsast_binding_kind {
     JSAST_BIND_CONST,
     JSAST_BIND_CLASS,           /* class declaration (mutable lexical) */
     JSAST_BIND_CLASS_INNER,     /* class's own name inside its body (immutable) */
-    JSAST_BIND_FUNCTION,        /* function declaration (var-like at function top, lexical in blocks) */
+    JSAST_BIND_FUNCTION,        /* function declaration (var-like at function/script/eval top level;
+                                   lexical in blocks and at module top level, without TDZ:
+                                   initialized on scope entry from scope->funcs) */
     JSAST_BIND_PARAM,
     JSAST_BIND_CATCH,           /* catch parameter */
     JSAST_BIND_IMPORT,          /* import binding (immutable, indirect) */
@@ -417,10 +427,18 @@ typedef enum jsast_binding_kind {
 
 /* jsast_binding.flags */
 #define JSAST_B_LEXICAL   0x01   /* has a TDZ (let/const/class/using/class inner) */
-#define JSAST_B_CONST     0x02   /* assignment throws TypeError (const, using, class inner, import;
-                                    FUNC_NAME is immutable without throwing in sloppy mode) */
+#define JSAST_B_CONST     0x02   /* immutable: assignment throws TypeError (const, using, class
+                                    inner, import); FUNC_NAME also has it but a sloppy-mode
+                                    assignment is silently ignored */
 #define JSAST_B_PARAM_DUP 0x04   /* duplicate parameter name (sloppy): the last one wins */
-#define JSAST_B_GLOBAL    0x08   /* SCRIPT scope var/function: lives as a global object property */
+#define JSAST_B_GLOBAL    0x08   /* lives outside the compiled code, looked up by name: every SCRIPT
+                                    scope binding (var/function: global object properties;
+                                    let/const/class: the global declarative record), and the
+                                    var/function bindings of sloppy EVAL code (the caller's
+                                    variable environment) */
+#define JSAST_B_ANNEXB    0x10   /* var binding created only by Annex B.3.3 function-in-block */
+#define JSAST_B_SHADOWS_PARAM 0x20 /* FUNCTION_BODY var whose name is also a parameter: starts with
+                                    the parameter's value */
 
 struct jsast_binding {
     jsast_str *name;
@@ -428,11 +446,13 @@ struct jsast_binding {
     uint8_t flags;              /* JSAST_B_* */
     uint8_t captured;           /* referenced from an inner function, or visible to direct eval/with */
     uint8_t pad;
-    uint32_t slot;              /* index in scope->bindings (declaration order) */
+    uint32_t slot;              /* index in scope->bindings (declaration order; implicit
+                                   `arguments` and Annex B vars are appended when found) */
     jsast_scope *scope;
     jsast_node *decl;           /* first declaring node: IDENT (F_BINDING_ID), FUNC_DECL, CLASS_DECL,
                                    or IMPORT_* specifier; NULL for implicit bindings */
     uint32_t user;              /* free for the compiler (e.g. register / env slot) */
+    uint32_t init_end;          /* lexical: source offset where its declaration/initializer ends */
 };
 
 struct jsast_scope {
@@ -461,6 +481,8 @@ struct jsast_program {
     size_t src_len;
     uint32_t nfunctions;        /* count of jsast_function in the tree (index < nfunctions) */
     jsast_arena *arena;         /* owns every node, string and list of the tree */
+    jsast_str *name_arguments;  /* the tree's interned "arguments" */
+    jsast_str *name_default;    /* the tree's interned "*default*" (anonymous default export) */
 };
 
 /* ---- ast.c: arena and helpers ---- */
@@ -476,7 +498,7 @@ size_t jsast_arena_bytes(const jsast_arena *a);
 void jsast_program_free(jsast_program *p);
 
 const char *jsast_kind_name(int kind);
-const char *jsast_op_name(int op);          /* "+", "===", "typeof", "??=" etc. (binary form) */
+const char *jsast_op_name(int op);          /* "+", "===", "typeof", "??" etc. */
 /* Writes a UTF-8 rendering of s to f. */
 void jsast_print_str(FILE *f, const jsast_str *s);
 /* Indented S-expression-like dump of a subtree (for tests and tools/jsparse). */

@@ -171,6 +171,7 @@ static jsv str_value(cg_func *c, const jsast_str *s, int intern)
     js_string *js;
     if (s->latin1) {
         uint8_t tmp[256];
+        tmp[0] = 0;
         uint8_t *buf = s->len <= sizeof tmp ? tmp : malloc(s->len);
         if (!buf) { cg_fail_oom(c); return JSV_UNDEFINED; }
         for (uint32_t i = 0; i < s->len; i++) buf[i] = (uint8_t)s->chars[i];
@@ -440,8 +441,19 @@ static void enter_scope_ex(cg_func *c, jsast_scope *s, int is_fn_scope, int tdz_
             d->names[nenv + i] = JSV_UNDEFINED;
             d->kinds[nenv + i] = JS_VAR_VAR;
         }
+        if (s->kind == JSAST_SCOPE_CLASS && s->node &&
+            (s->node->kind == JSAST_CLASS_DECL || s->node->kind == JSAST_CLASS_EXPR)) {
+            /* private names are visible by name to direct eval */
+            jsast_class *cls = s->node->u.cls.cls;
+            for (uint32_t i = 0; i < cls->nprivates && (int)i < extra; i++)
+                d->names[nenv + i] = c->bc->consts[cg_priv_atom(c, cls->privates[i]->name, NULL)];
+        }
         jsast_function *fn = s->fn;
         if (fn && s == fn->var_scope && fn->kind != JSAST_FN_EVAL) d->flags |= JS_SCOPE_FUNCTION;
+        if (fn && s == fn->scope && fn->var_scope != s && fn->kind != JSAST_FN_EVAL) {
+            d->flags |= JS_SCOPE_PARAMS;
+            if (fn->kind == JSAST_FN_ARROW) d->flags |= JS_SCOPE_ARROW;
+        }
         if (fn && fn->kind == JSAST_FN_EVAL && (s == fn->scope || s == fn->var_scope)) d->flags |= JS_SCOPE_EVAL;
         s->user |= SC_ENV_LIVE;
         uint32_t idx = 0;
@@ -495,10 +507,26 @@ uint32_t cg_env_depth(cg_func *c, jsast_scope *target)
 
 /* ---- binding access ---- */
 
-static int in_eval_unit(cg_func *c) { return c->unit->eval_mode == 1 || c->unit->eval_mode == 2; }
+static int in_eval_unit(cg_func *c) { return c->unit->eval_mode == 1 || c->unit->eval_mode == 2 || c->sloppy_eval; }
+
+/* A binding declared outside the innermost function with a sloppy direct eval
+ * may be shadowed by a var that eval declares: look it up by name. */
+static int eval_may_shadow(cg_func *c, const jsast_binding *b)
+{
+    if (!c->sloppy_eval_fn || !b) return 0;
+    for (jsast_function *f = b->scope->fn; f; f = f->parent)
+        if (f == c->sloppy_eval_fn) return 0;
+    return ST_KIND(b->user) == ST_GLOBAL || ST_KIND(b->user) == ST_ENV;
+}
+
+int cg_ident_dynamic(cg_func *c, const jsast_node *id)
+{
+    return (id->flags & JSAST_F_DYNAMIC) || eval_may_shadow(c, id->u.ident.binding);
+}
 
 void cg_get_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int tdz, int dynamic)
 {
+    if (eval_may_shadow(c, b)) dynamic = 1;
     if (dynamic || !b) {
         if (!dynamic && !in_eval_unit(c)) cg_op_atom(c, OP_get_global, name);
         else cg_op_atom(c, OP_get_name, name);
@@ -517,14 +545,15 @@ void cg_get_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int t
 void cg_get_binding(cg_func *c, const jsast_node *id)
 {
     jsast_binding *b = id->u.ident.binding;
-    int tdz = (id->flags & JSAST_F_TDZ) || (b && (b->flags & JSAST_B_LEXICAL) && ST_KIND(b->user) != ST_LOCAL);
+    int tdz = (id->flags & JSAST_F_TDZ) || (b && (b->flags & JSAST_B_LEXICAL) && ST_KIND(b->user) != ST_LOCAL) ||
+              (b && b->kind == JSAST_BIND_PARAM && b->scope->fn && !(b->scope->fn->flags & JSAST_FN_SIMPLE_PARAMS));
     cg_get_binding_b(c, b, id->u.ident.name, tdz, (id->flags & JSAST_F_DYNAMIC) != 0);
 }
 
 void cg_typeof_binding(cg_func *c, const jsast_node *id)
 {
     jsast_binding *b = id->u.ident.binding;
-    if ((id->flags & JSAST_F_DYNAMIC) || !b) {
+    if ((id->flags & JSAST_F_DYNAMIC) || !b || eval_may_shadow(c, b)) {
         if (!(id->flags & JSAST_F_DYNAMIC) && !in_eval_unit(c)) cg_op_atom(c, OP_typeof_global, id->u.ident.name);
         else cg_op_atom(c, OP_typeof_name, id->u.ident.name);
         cg_emit(c, OP_typeof);
@@ -541,6 +570,7 @@ void cg_typeof_binding(cg_func *c, const jsast_node *id)
 
 void cg_put_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int init, int tdz, int dynamic)
 {
+    if (!init && eval_may_shadow(c, b)) dynamic = 1;
     if (dynamic || !b) {
         if (!dynamic && !in_eval_unit(c)) cg_op_atom(c, OP_put_global, name);
         else cg_op_atom(c, init ? OP_init_name : OP_put_name, name);
@@ -656,6 +686,28 @@ void cg_unwind_to(cg_func *c, cg_block *target, int for_return)
         case BK_SWITCH: cg_emit(c, OP_drop); break;
         case BK_TEMP: for (int i = 0; i < b->nvals; i++) cg_emit(c, OP_drop); break;
         case BK_SCOPE: cg_emit(c, OP_pop_scope); break;
+        case BK_USING:
+            if (b->is_async) {
+                uint32_t cl = cg_new_local(c, NULL);
+                cg_emit(c, OP_empty);
+                cg_op_u16(c, OP_put_loc, cl);
+                cg_using_dispose_async(c, (uint32_t)b->nvals, cl);
+                break;
+            }
+            cg_op_u16(c, OP_get_loc, (uint32_t)b->nvals);
+            cg_emit(c, OP_empty);
+            cg_emit(c, OP_using_dispose);
+            break;
+        case BK_DSTR: {
+            int skip = cg_new_label(c);
+            cg_op_u16(c, OP_get_loc, b->l_done);
+            cg_jump(c, OP_if_true, skip);
+            cg_op_u16(c, OP_get_loc, b->l_it);
+            cg_op_u16(c, OP_get_loc, b->l_nx);
+            cg_emit(c, OP_iter_close);
+            cg_label_here(c, skip);
+            break;
+        }
         default: break;
         }
     }
@@ -668,8 +720,8 @@ void cg_emit_return(cg_func *c)
 {
     int needs = 0;
     for (cg_block *b = c->blocks; b; b = b->prev)
-        if (b->kind == BK_FINALLY || b->kind == BK_FOR_OF || b->kind == BK_FOR_AWAIT) { needs = 1; break; }
-    if (c->is_async && c->is_generator) {
+        if (b->kind == BK_FINALLY || b->kind == BK_FOR_OF || b->kind == BK_FOR_AWAIT || b->kind == BK_DSTR || b->kind == BK_USING) { needs = 1; break; }
+    if (c->is_async && c->is_generator && !c->no_await_return) {
         /* async generator: return awaits its operand */
         cg_await(c);
     }
@@ -740,11 +792,20 @@ static void init_func(cg_func *c, cg_func *parent, cg_unit *u, jsast_function *f
     c->ast = fn;
     c->completion = -1;
     c->chain_label = -1;
+    c->field_key_slot = -1;
+    c->using_local = -1;
     c->bc = jsvm_function_bc_new(u->t);
     if (!c->bc) { u->failed = 1; return; }
     c->bc->filename = u->filename;
     c->bc->source = u->source;
     c->scope = parent ? parent->scope : NULL;
+    c->sloppy_eval = parent ? parent->sloppy_eval : 0;
+    c->sloppy_eval_fn = parent ? parent->sloppy_eval_fn : NULL;
+    if (fn && (fn->flags & JSAST_FN_DIRECT_EVAL) && !(fn->flags & JSAST_FN_STRICT) &&
+        fn->kind != JSAST_FN_SCRIPT && fn->kind != JSAST_FN_EVAL) {
+        c->sloppy_eval = 1;
+        c->sloppy_eval_fn = fn;
+    }
 }
 
 static int has_simple_arg_storage(jsast_function *fn, jsast_node *p)
@@ -882,6 +943,12 @@ js_function_bc *cg_compile_function(cg_func *parent, jsast_function *fn, const j
     c.strict = (bc->flags & JSFB_STRICT) != 0;
     c.is_async = (fn->flags & JSAST_FN_ASYNC) != 0;
     c.is_generator = (fn->flags & JSAST_FN_GENERATOR) != 0;
+    c.field_key_slot = -1;
+    if (fn->kind == JSAST_FN_FIELD_INIT) {
+        c.field_name = parent->field_name;
+        c.field_key_slot = parent->field_key_slot;
+        c.field_priv = parent->field_priv;
+    }
     bc->length = (uint16_t)fn->length;
     const jsast_str *nm = fn->name ? fn->name : name_hint;
     if (nm) bc->name = cg_atom_value(&c, nm);
@@ -892,7 +959,7 @@ js_function_bc *cg_compile_function(cg_func *parent, jsast_function *fn, const j
     if (c.is_generator) {
         cg_emit(&c, OP_initial_yield);
     }
-    cg_stmts(&c, &fn->body);
+    cg_stmts_scoped(&c, &fn->body);
     cg_emit(&c, OP_return_undef);
     /* clear scope state of this function */
     if (fn->var_scope && fn->var_scope != fn->scope) fn->var_scope->user = 0;
@@ -971,9 +1038,7 @@ static js_function_bc *compile_program(cg_unit *u, jsast_program *prog)
     c.is_eval_code = u->eval_mode == 1 || u->eval_mode == 2;
     bc->name = JSV_UNDEFINED;
     set_fn_source(&c, fn, 0, (uint32_t)prog->src_len);
-    if (u->eval_mode != 3) {
-        c.completion = (int)cg_new_local(&c, NULL);
-    }
+    c.completion = (int)cg_new_local(&c, NULL);
     c.scope = NULL;
     record_decls(&c, fn);
     jsast_scope *s = fn->scope;

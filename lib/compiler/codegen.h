@@ -24,7 +24,7 @@ enum { ST_NONE = 0, ST_LOCAL, ST_ARG, ST_ENV, ST_GLOBAL, ST_NAME };
 
 /* Control blocks crossed by break/continue/return. */
 enum { BK_LOOP, BK_LABEL, BK_SWITCH, BK_TRY, BK_FINALLY, BK_IN_FINALLY, BK_FOR_OF,
-       BK_FOR_AWAIT, BK_FOR_IN, BK_SCOPE, BK_TEMP };
+       BK_FOR_AWAIT, BK_FOR_IN, BK_SCOPE, BK_TEMP, BK_DSTR, BK_USING };
 
 typedef struct cg_block {
     struct cg_block *prev;
@@ -36,6 +36,8 @@ typedef struct cg_block {
     int depth;                  /* operand depth once the block's own values are pushed */
     int nvals;                  /* values the block keeps on the stack */
     struct cg_block *cont_at;   /* continue unwinds down to (not including) this block */
+    uint32_t l_it, l_nx, l_done; /* BK_DSTR: locals holding the iterator record */
+    int is_async;               /* BK_USING: has `await using` resources */
 } cg_block;
 
 typedef struct cg_label { int32_t pos; int depth; } cg_label;
@@ -67,6 +69,13 @@ typedef struct cg_func {
     uint32_t last_line, last_col;
     int is_eval_code;
     int is_async, is_generator;
+    int no_await_return;
+    int sloppy_eval;              /* this or an enclosing function has a sloppy direct eval */
+    jsast_function *sloppy_eval_fn; /* the innermost such function */
+    const jsast_str *field_name;  /* NamedEvaluation name for a field initializer */
+    int field_key_slot;           /* computed field key env slot, or -1 */
+    const jsast_str *field_priv;  /* private field name (without '#') for NamedEvaluation */
+    int using_local;              /* local holding the innermost using-resource list, or -1 */
 } cg_func;
 
 typedef struct cg_unit {
@@ -121,6 +130,9 @@ void cg_put_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int i
 void cg_get_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int tdz, int dynamic);
 void cg_delete_binding(cg_func *c, const jsast_node *id);
 void cg_get_name_ref(cg_func *c, const jsast_node *id);
+/* Looked up by name (with, or a sloppy eval may shadow it)? */
+int cg_ident_dynamic(cg_func *c, const jsast_node *id);
+uint32_t cg_static_key(cg_func *c, const jsast_node *k);
 uint32_t cg_env_depth(cg_func *c, jsast_scope *target);
 
 /* blocks */
@@ -137,6 +149,12 @@ void cg_emit_return(cg_func *c);   /* value on stack */
 /* codegen_stmt.c */
 void cg_stmt(cg_func *c, const jsast_node *n);
 void cg_stmts(cg_func *c, const jsast_list *l);
+/* Statement list that may declare `using` resources (block, function body). */
+void cg_stmts_scoped(cg_func *c, const jsast_list *l);
+int cg_list_has_using(const jsast_list *l);
+int cg_using_begin(cg_func *c, cg_block *ub, cg_block *tb, int *lh, int is_async);
+void cg_using_dispose_async(cg_func *c, uint32_t d, uint32_t cl);
+void cg_using_end(cg_func *c, cg_block *ub, cg_block *tb, int lh, int saved);
 
 /* codegen_expr.c */
 void cg_expr(cg_func *c, const jsast_node *n);
@@ -151,5 +169,6 @@ int cg_is_anon_fn(const jsast_node *n);
 
 /* codegen_class.c */
 void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint);
+uint32_t cg_priv_atom(cg_func *c, const jsast_str *name, const char *prefix);
 
 #endif

@@ -21,6 +21,138 @@ void cg_stmts(cg_func *c, const jsast_list *l)
     for (uint32_t i = 0; i < l->count && !c->unit->failed; i++) cg_stmt(c, l->items[i]);
 }
 
+/* 0: no using declarations, 1: using only, 2: some await using */
+int cg_list_has_using(const jsast_list *l)
+{
+    int r = 0;
+    for (uint32_t i = 0; i < l->count; i++) {
+        const jsast_node *n = l->items[i];
+        if (n && n->kind == JSAST_VAR_DECL && n->u.var.kind == JSAST_VAR_USING && !r) r = 1;
+        if (n && n->kind == JSAST_VAR_DECL && n->u.var.kind == JSAST_VAR_AWAIT_USING) r = 2;
+    }
+    return r;
+}
+
+/* DisposeResources with awaits: resources from the list in local d, the
+ * completion (empty or the thrown value) in local cl; throws the final error. */
+void cg_using_dispose_async(cg_func *c, uint32_t d, uint32_t cl)
+{
+    uint32_t lv = cg_new_local(c, NULL), lm = cg_new_local(c, NULL), la = cg_new_local(c, NULL);
+    int lloop = cg_new_label(c), ldone = cg_new_label(c), lerr = cg_new_label(c), lsync = cg_new_label(c);
+    int lok = cg_new_label(c), lnocall = cg_new_label(c), lcalled = cg_new_label(c);
+    cg_label_here(c, lloop);
+    cg_op_u16(c, OP_get_loc, d);
+    cg_emit(c, OP_using_next);               /* v m a */
+    cg_emit(c, OP_over);
+    cg_emit(c, OP_is_empty);
+    cg_jump(c, OP_if_true, ldone);
+    cg_op_u16(c, OP_put_loc, la);
+    cg_op_u16(c, OP_put_loc, lm);
+    cg_op_u16(c, OP_put_loc, lv);
+    cg_jump(c, OP_try, lerr);
+    cg_op_u16(c, OP_get_loc, lm);
+    cg_emit(c, OP_dup);
+    cg_emit(c, OP_is_nullish);
+    cg_jump(c, OP_if_true, lnocall);
+    cg_op_u16(c, OP_get_loc, lv);
+    cg_op_u16(c, OP_call, 0);
+    cg_adjust(c, -2);
+    cg_jump(c, OP_goto, lcalled);
+    cg_label_here(c, lnocall);
+    cg_emit(c, OP_drop);
+    cg_emit(c, OP_undef);
+    cg_label_here(c, lcalled);
+    cg_op_u16(c, OP_get_loc, la);
+    cg_jump(c, OP_if_false, lsync);
+    cg_await(c);
+    cg_label_here(c, lsync);
+    cg_emit(c, OP_drop);
+    cg_emit(c, OP_end_try);
+    cg_jump(c, OP_goto, lloop);
+    cg_label_here(c, lerr);
+    /* [e] */
+    cg_op_u16(c, OP_get_loc, cl);
+    cg_emit(c, OP_swap);
+    cg_emit(c, OP_using_merge);
+    cg_op_u16(c, OP_put_loc, cl);
+    cg_jump(c, OP_goto, lloop);
+    cg_label_here(c, ldone);
+    cg_emit(c, OP_drop);
+    cg_emit(c, OP_drop);
+    cg_emit(c, OP_drop);
+    cg_op_u16(c, OP_get_loc, cl);
+    cg_emit(c, OP_is_empty);
+    cg_jump(c, OP_if_true, lok);
+    cg_op_u16(c, OP_get_loc, cl);
+    cg_emit(c, OP_throw);
+    cg_label_here(c, lok);
+}
+
+/* A region whose `using` resources are disposed on every way out. Returns the
+ * previous using_local to restore. */
+int cg_using_begin(cg_func *c, cg_block *ub, cg_block *tb, int *lh, int is_async)
+{
+    int saved = c->using_local;
+    uint32_t d = cg_new_local(c, NULL);
+    cg_emit(c, OP_array);
+    cg_op_u16(c, OP_put_loc, d);
+    cg_push_block(c, ub, BK_USING, NULL);
+    ub->nvals = (int)d;
+    ub->is_async = is_async;
+    *lh = cg_new_label(c);
+    cg_jump(c, OP_try, *lh);
+    cg_push_block(c, tb, BK_TRY, NULL);
+    c->using_local = (int)d;
+    return saved;
+}
+
+void cg_using_end(cg_func *c, cg_block *ub, cg_block *tb, int lh, int saved)
+{
+    uint32_t d = (uint32_t)ub->nvals;
+    int lend = cg_new_label(c);
+    cg_pop_block(c, tb);
+    cg_emit(c, OP_end_try);
+    cg_pop_block(c, ub);
+    if (ub->is_async) {
+        uint32_t cl = cg_new_local(c, NULL);
+        int ldisp = cg_new_label(c);
+        cg_emit(c, OP_empty);
+        cg_op_u16(c, OP_put_loc, cl);
+        cg_jump(c, OP_goto, ldisp);
+        cg_label_here(c, lh);
+        cg_op_u16(c, OP_put_loc, cl);
+        cg_label_here(c, ldisp);
+        cg_using_dispose_async(c, d, cl);
+        c->using_local = saved;
+        (void)lend;
+        return;
+    }
+    cg_op_u16(c, OP_get_loc, d);
+    cg_emit(c, OP_empty);
+    cg_emit(c, OP_using_dispose);
+    cg_jump(c, OP_goto, lend);
+    cg_label_here(c, lh);
+    /* [exc] */
+    cg_op_u16(c, OP_get_loc, d);
+    cg_emit(c, OP_swap);
+    cg_emit(c, OP_using_dispose);
+    cg_emit(c, OP_undef);
+    cg_emit(c, OP_throw);
+    cg_label_here(c, lend);
+    c->using_local = saved;
+}
+
+void cg_stmts_scoped(cg_func *c, const jsast_list *l)
+{
+    int kind = cg_list_has_using(l);
+    if (!kind) { cg_stmts(c, l); return; }
+    cg_block ub, tb;
+    int lh;
+    int saved = cg_using_begin(c, &ub, &tb, &lh, kind == 2);
+    cg_stmts(c, l);
+    cg_using_end(c, &ub, &tb, lh, saved);
+}
+
 static void enter_block_scope(cg_func *c, jsast_scope *s, cg_block *blk)
 {
     if (!s) return;
@@ -54,8 +186,20 @@ static void var_decl(cg_func *c, const jsast_node *n)
         const jsast_node *d = n->u.var.decls.items[i];
         const jsast_node *id = d->u.decl.id;
         cg_pos(c, d);
+        if (d->u.decl.init && !lexical && id->kind == JSAST_IDENT && cg_ident_dynamic(c, id)) {
+            /* var x = v inside with/eval scopes: the reference is resolved first */
+            cg_op_atom(c, OP_resolve_name, id->u.ident.name);
+            cg_expr_named(c, d->u.decl.init, id->u.ident.name);
+            cg_emit(c, OP_put_ref);
+            continue;
+        }
         if (d->u.decl.init) {
             cg_expr_named(c, d->u.decl.init, id->kind == JSAST_IDENT ? id->u.ident.name : NULL);
+            if ((n->u.var.kind == JSAST_VAR_USING || n->u.var.kind == JSAST_VAR_AWAIT_USING) && c->using_local >= 0) {
+                cg_op_u16(c, OP_get_loc, (uint32_t)c->using_local);
+                cg_emit(c, OP_swap);
+                cg_op_u8(c, OP_using_add, n->u.var.kind == JSAST_VAR_AWAIT_USING);
+            }
             cg_assign_pattern(c, id, lexical);
         } else if (lexical) {
             cg_emit(c, OP_undef);
@@ -114,15 +258,32 @@ static void stmt_try(cg_func *c, const jsast_node *n)
         cg_jump(c, OP_gosub, lfin);
         cg_jump(c, OP_goto, lend);
         cg_label_here(c, lexc_fin);
-        /* [exc] */
-        cg_jump(c, OP_gosub, lfin);
-        cg_emit(c, OP_throw);
+        /* [exc]: kept in a local so that both ways into the finally block
+         * have the same stack depth (break/continue inside it unwind by depth) */
+        {
+            uint32_t etmp = cg_new_local(c, NULL);
+            cg_op_u16(c, OP_put_loc, etmp);
+            cg_jump(c, OP_gosub, lfin);
+            cg_op_u16(c, OP_get_loc, etmp);
+            cg_emit(c, OP_throw);
+        }
         cg_label_here(c, lfin);
         /* [ret] */
         cg_push_block(c, &ib, BK_IN_FINALLY, n);
-        c->completion_off++;
+        /* a finally block that completes normally keeps the try's completion value;
+         * one left by break/continue gives its own */
+        int saved_cv = -1;
+        if (tracking(c)) {
+            saved_cv = (int)cg_new_local(c, NULL);
+            cg_op_u16(c, OP_get_loc, (uint32_t)c->completion);
+            cg_op_u16(c, OP_put_loc, (uint32_t)saved_cv);
+            reset_completion(c);
+        }
         cg_stmt(c, fin);
-        c->completion_off--;
+        if (saved_cv >= 0) {
+            cg_op_u16(c, OP_get_loc, (uint32_t)saved_cv);
+            cg_op_u16(c, OP_put_loc, (uint32_t)c->completion);
+        }
         cg_pop_block(c, &ib);
         cg_emit(c, OP_ret);
         c->depth = -1000000;
@@ -179,6 +340,11 @@ static void stmt_for(cg_func *c, const jsast_node *n)
         if (s->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
     }
     const jsast_node *init = n->u.loop.init;
+    cg_block fub, ftb;
+    int flh = -1, fsaved = 0;
+    int for_using = init && init->kind == JSAST_VAR_DECL &&
+                    (init->u.var.kind == JSAST_VAR_USING || init->u.var.kind == JSAST_VAR_AWAIT_USING);
+    if (for_using) fsaved = cg_using_begin(c, &fub, &ftb, &flh, init->u.var.kind == JSAST_VAR_AWAIT_USING);
     if (init) {
         if (init->kind == JSAST_VAR_DECL) var_decl(c, init);
         else cg_expr_drop(c, init);
@@ -197,6 +363,7 @@ static void stmt_for(cg_func *c, const jsast_node *n)
     cg_jump(c, OP_goto, ltest);
     cg_pop_block(c, &lb);
     cg_label_here(c, lb.break_label);
+    if (for_using) cg_using_end(c, &fub, &ftb, flh, fsaved);
     if (s) {
         if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
         cg_leave_scope(c, s);
@@ -278,8 +445,21 @@ static void stmt_forin(cg_func *c, const jsast_node *n, int of)
             cg_enter_scope(c, s, 0);
             if (s->user & SC_ENV_LIVE) cg_push_block(c, &sb, BK_SCOPE, NULL);
         }
+        int of_using = left->kind == JSAST_VAR_DECL &&
+                       (left->u.var.kind == JSAST_VAR_USING || left->u.var.kind == JSAST_VAR_AWAIT_USING);
+        cg_block oub, otb;
+        int olh = -1, osaved = 0;
+        if (of_using) {
+            uint32_t vtmp = cg_new_local(c, NULL);
+            cg_op_u16(c, OP_put_loc, vtmp);
+            osaved = cg_using_begin(c, &oub, &otb, &olh, left->u.var.kind == JSAST_VAR_AWAIT_USING);
+            cg_op_u16(c, OP_get_loc, (uint32_t)c->using_local);
+            cg_op_u16(c, OP_get_loc, vtmp);
+            cg_op_u8(c, OP_using_add, left->u.var.kind == JSAST_VAR_AWAIT_USING);
+        }
         forin_assign(c, left);
         cg_stmt(c, n->u.forin.body);
+        if (of_using) cg_using_end(c, &oub, &otb, olh, osaved);
         if (s) {
             if (sb.kind == BK_SCOPE) cg_pop_block(c, &sb);
             cg_leave_scope(c, s);
@@ -361,7 +541,7 @@ void cg_stmt(cg_func *c, const jsast_node *n)
         cg_block sb;
         sb.kind = -1;
         enter_block_scope(c, n->u.block.scope, &sb);
-        cg_stmts(c, &n->u.block.body);
+        cg_stmts_scoped(c, &n->u.block.body);
         leave_block_scope(c, n->u.block.scope, &sb);
         break;
     }
@@ -433,9 +613,25 @@ void cg_stmt(cg_func *c, const jsast_node *n)
         stmt_switch(c, n);
         break;
     case JSAST_RETURN:
-        if (n->u.arg.arg) cg_expr(c, n->u.arg.arg);
+        if (n->u.arg.arg && c->ast && c->ast->kind == JSAST_FN_FIELD_INIT && cg_is_anon_fn(n->u.arg.arg)) {
+            if (c->field_name) cg_expr_named(c, n->u.arg.arg, c->field_name);
+            else if (c->field_priv) {
+                cg_op_u32(c, OP_push_const, cg_priv_atom(c, c->field_priv, NULL));
+                cg_expr(c, n->u.arg.arg);
+                cg_op_u8(c, OP_set_name_c, 0);
+                cg_emit(c, OP_nip);
+            }
+            else if (c->field_key_slot >= 0 && c->ast->home_class && c->ast->home_class->scope) {
+                cg_op_env(c, OP_get_env, cg_env_depth(c, c->ast->home_class->scope), (uint32_t)c->field_key_slot);
+                cg_expr(c, n->u.arg.arg);
+                cg_op_u8(c, OP_set_name_c, 0);
+                cg_emit(c, OP_nip);
+            } else cg_expr(c, n->u.arg.arg);
+        } else if (n->u.arg.arg) cg_expr(c, n->u.arg.arg);
         else cg_emit(c, OP_undef);
+        if (!n->u.arg.arg) c->no_await_return++;   /* `return;` does not await in async generators */
         cg_emit_return(c);
+        if (!n->u.arg.arg) c->no_await_return--;
         break;
     case JSAST_THROW:
         cg_expr(c, n->u.arg.arg);

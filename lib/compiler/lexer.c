@@ -15,7 +15,7 @@
 
 /* Initial intern table size (power of two): enough for a mid-size script
  * without a rehash. */
-#define NAMES_INITIAL 1024
+#define NAMES_INITIAL 256
 
 /* ---- errors ---- */
 
@@ -70,6 +70,8 @@ void jslex_pos_at(jsparser *p, uint32_t off, jspos *out)
     out->col = units_between(p->src, ls, off) + 1;
 }
 
+static void verror(jsparser *p, uint32_t off, const char *fmt, va_list ap)
+    __attribute__((noreturn, format(printf, 3, 0)));
 static void verror(jsparser *p, uint32_t off, const char *fmt, va_list ap)
 {
     jspos pos;
@@ -143,10 +145,11 @@ jsast_str *jslex_intern16(jsparser *p, const uint16_t *c, uint32_t len)
             latin1 = 0;
     }
     for (s = p->names[h & p->names_mask]; s; s = s->next)
-        if (s->hash == h && s->len == len && !memcmp(s->chars, c, len * 2))
+        if (s->hash == h && s->len == len && (!len || !memcmp(s->chars, c, len * 2)))
             return s;
     s = new_name(p, len, h);
-    memcpy(s->chars, c, len * 2);
+    if (len)
+        memcpy(s->chars, c, len * 2);
     s->latin1 = (uint8_t)latin1;
     return s;
 }
@@ -572,7 +575,7 @@ static uint32_t scan_digits(jsparser *p, uint32_t i, int radix, uint32_t *n, int
     int last_digit = 0;
     for (;;) {
         if (i < p->len && digit_in(s[i], radix)) {
-            cbuf_need(p, *n + 2)[(*n)++] = (char)s[i];
+            { char *cb = cbuf_need(p, *n + 2); cb[(*n)++] = (char)s[i]; }
             i++;
             last_digit = 1;
         } else if (i < p->len && s[i] == '_' && allow_sep) {
@@ -621,7 +624,7 @@ static void lex_number(jsparser *p, uint32_t start)
         while (i < p->len && s[i] >= '0' && s[i] <= '9') {
             if (s[i] >= '8')
                 octal = 0;
-            cbuf_need(p, n + 2)[n++] = (char)s[i];
+            { char *cb = cbuf_need(p, n + 2); cb[n++] = (char)s[i]; }
             i++;
         }
         if (i < p->len && s[i] == '_')
@@ -652,7 +655,7 @@ static void lex_number(jsparser *p, uint32_t start)
         }
     fraction:
         if (i < p->len && s[i] == '.') {
-            cbuf_need(p, n + 2)[n++] = '.';
+            { char *cb = cbuf_need(p, n + 2); cb[n++] = '.'; }
             i++;
             if (i < p->len && s[i] == '_')
                 jslex_error_at(p, i, "Numeric separators are not allowed here");
@@ -660,7 +663,7 @@ static void lex_number(jsparser *p, uint32_t start)
         }
         if (i < p->len && (s[i] == 'e' || s[i] == 'E')) {
             uint32_t before;
-            cbuf_need(p, n + 3)[n++] = 'e';
+            { char *cb = cbuf_need(p, n + 3); cb[n++] = 'e'; }
             i++;
             if (i < p->len && (s[i] == '+' || s[i] == '-'))
                 p->cbuf[n++] = (char)s[i++];
@@ -1258,7 +1261,7 @@ static const char *const punct_names[] = {
     "<", ">", "<=", ">=", "==", "!=", "===", "!==", "+", "-", "*", "/", "%", "**",
     "++", "--", "<<", ">>", ">>>", "&", "|", "^", "!", "~", "&&", "||", "??",
     "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=",
-    "^=", "&&=", "||=", "??="
+    "^=", "&&=", "||=", "?\?="
 };
 
 const char *jslex_token_name(int type)

@@ -118,7 +118,9 @@ typedef struct jsparser {
     uint32_t depth, max_depth;
     uint32_t nfunctions;
     jsast_program *prog;
-    uint32_t arrow_at;      /* offset+1 where an arrow function may start (AssignmentExpression start) */
+    struct cover *cur_cover; /* destructuring cover of the AssignmentExpression starting at arrow_at */
+    uint32_t arrow_at;
+    int arrow_flags;        /* E_* flags of that AssignmentExpression (an arrow body inherits [In]) */      /* offset+1 where an arrow function may start (AssignmentExpression start) */
 } jsparser;
 
 /* lexer.c */

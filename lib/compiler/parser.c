@@ -103,21 +103,41 @@ int jsp_peek(jsparser *p, jstoken *out)
 }
 
 /* The token after the next one (two-token lookahead). */
-static int peek2(jsparser *p, jstoken *first, jstoken *second)
+int jsp_peek2(jsparser *p, jstoken *first, jstoken *second)
 {
     jslex_save s;
+    int type;
     jslex_save_state(p, &s);
     jslex_next(p);
-    *first = p->tok;
+    if (first)
+        *first = p->tok;
     jslex_next(p);
-    *second = p->tok;
+    type = p->tok.type;
+    if (second)
+        *second = p->tok;
     jslex_restore_state(p, &s);
-    return second->type;
+    return type;
+}
+
+/* The type of the third token from here. */
+static int peek3(jsparser *p)
+{
+    jslex_save s;
+    int type;
+    jslex_save_state(p, &s);
+    jslex_next(p);
+    jslex_next(p);
+    jslex_next(p);
+    type = p->tok.type;
+    jslex_restore_state(p, &s);
+    return type;
 }
 
 void jsp_enter(jsparser *p)
 {
-    if (++p->depth > p->max_depth)
+    char here;
+    if (++p->depth > p->max_depth ||
+        (p->opt->stack_limit && (uintptr_t)&here < p->opt->stack_limit))
         jslex_error(p, NULL, "Nesting too deep (too much recursion)");
 }
 
@@ -210,10 +230,13 @@ static int await_reserved(jsparser *p)
     fnctx *f;
     if (p->module)
         return 1;
+    if (p->fc->static_block)
+        return 1;
     for (f = p->fc; f; f = f->parent) {
-        if (f->is_async || f->static_block)
+        if (f->is_async)
             return 1;
-        if (!f->is_arrow)
+        /* arrows and field initializers keep the enclosing [Await] */
+        if (!f->is_arrow && f->fn->kind != JSAST_FN_FIELD_INIT)
             break;
     }
     return 0;
@@ -302,6 +325,44 @@ int jsp_contains_name_dup(jsast_node **names, uint32_t n, jsast_node **dup)
                 *dup = names[i];
                 return 1;
             }
+    return 0;
+}
+
+/* ContainsExpression of a binding pattern: defaults or computed keys. */
+static int pattern_has_expr(const jsast_node *n)
+{
+    uint32_t i;
+    if (!n)
+        return 0;
+    switch (n->kind) {
+    case JSAST_ASSIGN_PATTERN:
+        return 1;
+    case JSAST_REST:
+        return pattern_has_expr(n->u.arg.arg);
+    case JSAST_ARRAY_PATTERN:
+        for (i = 0; i < n->u.list.count; i++)
+            if (pattern_has_expr(n->u.list.items[i]))
+                return 1;
+        return 0;
+    case JSAST_OBJECT_PATTERN:
+        for (i = 0; i < n->u.list.count; i++) {
+            const jsast_node *e = n->u.list.items[i];
+            if (e->kind == JSAST_PROPERTY ? ((e->flags & JSAST_F_COMPUTED) || pattern_has_expr(e->u.prop.value))
+                                          : pattern_has_expr(e))
+                return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+int jsp_params_contain_expression(const jsast_list *params)
+{
+    uint32_t i;
+    for (i = 0; i < params->count; i++)
+        if (pattern_has_expr(params->items[i]))
+            return 1;
     return 0;
 }
 
@@ -435,18 +496,8 @@ void jsp_parse_function_tail(jsparser *p, jsast_function *fn, int is_method)
     jsp_expect(p, T_RPAREN);
     if (is_simple_params(fn))
         fn->flags |= JSAST_FN_SIMPLE_PARAMS;
-    else {
-        uint32_t i;
-        for (i = 0; i < fn->params.count; i++)
-            if (fn->params.items[i]->kind != JSAST_IDENT &&
-                !(fn->params.items[i]->kind == JSAST_REST &&
-                  fn->params.items[i]->u.arg.arg->kind == JSAST_IDENT))
-                break;
-        /* ContainsExpression: defaults, or computed keys / defaults inside patterns.
-         * Conservatively: any non-identifier parameter needs its own var scope. */
-        if (i < fn->params.count)
-            fn->flags |= JSAST_FN_PARAM_EXPRS;
-    }
+    else if (jsp_params_contain_expression(&fn->params))
+        fn->flags |= JSAST_FN_PARAM_EXPRS;
     if (fn->kind == JSAST_FN_GETTER && fn->params.count != 0)
         jslex_error(p, NULL, "Getter must not have any formal parameters");
     if (fn->kind == JSAST_FN_SETTER &&
@@ -596,21 +647,26 @@ static int using_decl_kind(jsparser *p, int in_for)
         jsp_peek(p, &a);
         if (a.type == T_IDENT && !a.nl_before) {
             if (in_for && a.str == p->n[N_OF] && !a.escaped) {
-                /* for (using of ...): `using of` is a declaration only when
-                 * followed by another `of`... which the grammar forbids;
-                 * treat `using` as an identifier */
-                return -1;
+                /* for (using of ...): `using` is an identifier unless `of` is
+                 * the bound name: for (using of of x), for (using of = v;;) */
+                jstoken b2;
+                int t2 = jsp_peek2(p, NULL, &b2);
+                if (!((t2 == T_IDENT && b2.str == p->n[N_OF]) || t2 == T_ASSIGN))
+                    return -1;
             }
             return JSAST_VAR_USING;
         }
         return -1;
     }
     if (jsp_is_name(p, N_AWAIT) && await_reserved(p) && !p->fc->static_block) {
-        peek2(p, &a, &b);
+        jsp_peek2(p, &a, &b);
         if (a.type == T_IDENT && a.str == p->n[N_USING] && !a.escaped && !a.nl_before &&
             b.type == T_IDENT && !b.nl_before) {
-            if (in_for && b.str == p->n[N_OF] && !b.escaped)
-                return -1;
+            if (in_for && b.str == p->n[N_OF] && !b.escaped) {
+                int t3 = peek3(p);
+                if (t3 != T_IDENT && t3 != T_ASSIGN)
+                    return -1;
+            }
             return JSAST_VAR_AWAIT_USING;
         }
     }
@@ -653,9 +709,8 @@ static void push_loop(jsparser *p, label *lb, jsast_node *target, int kind)
 
 static jsast_node *parse_for(jsparser *p)
 {
-    jspos start = p->tok.pos;
     jsast_node *n = jsp_new(p, JSAST_FOR, NULL), *init = NULL;
-    int is_await = 0, decl_kind = -1, init_starts_let = 0, init_is_async = 0, init_paren = 0;
+    int is_await = 0, decl_kind = -1, init_starts_let = 0, init_is_async = 0;
     label lb;
     jsp_next(p);
     if (jsp_is_name(p, N_AWAIT)) {
@@ -694,7 +749,6 @@ static jsast_node *parse_for(jsparser *p)
             cover c = { 0, 0 };
             init_starts_let = jsp_is_name(p, N_LET);
             init_is_async = jsp_is_name(p, N_ASYNC);
-            init_paren = p->tok.type == T_LPAREN;
             init = jsp_parse_assign(p, E_NOIN, &c);
             if (init_is_async && !(init->kind == JSAST_IDENT && init->end - init->start == 5))
                 init_is_async = 0;
@@ -720,7 +774,6 @@ static jsast_node *parse_for(jsparser *p)
                     init = jsp_finish(p, seq);
                 }
             }
-            (void)init_paren;
         }
     }
     if (init && (p->tok.type == T_IN || jsp_is_name(p, N_OF))) {
@@ -757,7 +810,6 @@ static jsast_node *parse_for(jsparser *p)
         push_loop(p, &lb, n, LB_LOOP);
         n->u.forin.body = jsp_parse_statement(p, S_SUB);
         p->fc->labels = lb.prev;
-        (void)start;
         return jsp_finish(p, n);
     }
     if (is_await)
@@ -914,12 +966,6 @@ static jsast_node *parse_expr_stmt(jsparser *p)
     return jsp_finish(p, n);
 }
 
-static int at_program_top(jsparser *p)
-{
-    return p->fc->fn->kind == JSAST_FN_SCRIPT || p->fc->fn->kind == JSAST_FN_MODULE ||
-           p->fc->fn->kind == JSAST_FN_EVAL;
-}
-
 jsast_node *jsp_parse_statement(jsparser *p, int ctx)
 {
     jspos start = p->tok.pos;
@@ -1048,6 +1094,14 @@ jsast_node *jsp_parse_statement(jsparser *p, int ctx)
             (ctx == S_IF_SUB && p->fc->strict))
             jslex_error(p, NULL, "In strict mode code, functions can only be declared at top level or inside a block");
         n = jsp_parse_function(p, &start, 0, 1, ctx);
+        if (ctx == S_IF_SUB) {
+            /* Annex B.3.3: `if (x) function f(){}` behaves as `if (x) { function f(){} }` */
+            jsast_node *b = jsp_new(p, JSAST_BLOCK, &start);
+            b->u.block.body.items = jslex_alloc(p, sizeof(jsast_node *));
+            b->u.block.body.items[0] = n;
+            b->u.block.body.count = 1;
+            n = jsp_finish(p, b);
+        }
         break;
     case T_CLASS:
         if (ctx >= S_SUB)
@@ -1120,7 +1174,6 @@ jsast_node *jsp_parse_statement(jsparser *p, int ctx)
         n = parse_expr_stmt(p);
         break;
     }
-    (void)at_program_top;
     p->depth--;
     return n;
 }
@@ -1223,9 +1276,21 @@ static uint32_t wtf8_offset(const uint16_t *s, size_t len, uint32_t u)
     return n;
 }
 
+/* The only setjmp of the parser: errors longjmp back here. */
+static int run_parse(jsparser *p)
+{
+    if (setjmp(p->jb))
+        return -1;
+    jslex_init(p);
+    p->prog->name_arguments = p->n[N_ARGUMENTS];
+    p->prog->name_default = p->n[N_DEFAULT_BINDING];
+    jslex_next(p);
+    parse_program(p);
+    return 0;
+}
+
 static jsast_program *parse_common(jsast_arena *arena, const uint8_t *src, size_t len,
-                                   const jsparse_options *opt, jsparse_error *err,
-                                   int utf16, jsparse_options *conv_opt)
+                                   const jsparse_options *opt, jsparse_error *err, int utf16)
 {
     jsparser *p;
     jsast_program *prog;
@@ -1234,7 +1299,6 @@ static jsast_program *parse_common(jsast_arena *arena, const uint8_t *src, size_
         memset(&defaults, 0, sizeof defaults);
         opt = &defaults;
     }
-    (void)conv_opt;
     memset(err, 0, sizeof *err);
     if (len > 0x7FFFFFF0u) {
         err->kind = JSPARSE_ERR_SYNTAX;
@@ -1260,12 +1324,13 @@ static jsast_program *parse_common(jsast_arena *arena, const uint8_t *src, size_
     p->len = (uint32_t)len;
     p->first_line = opt->first_line ? opt->first_line : 1;
     p->line = p->first_line;
+    p->col_col = 1;
     p->module = (opt->flags & JSPARSE_MODULE) != 0;
     p->utf16_input = utf16;
     p->err = err;
     p->opt = opt;
     p->max_depth = opt->max_depth ? opt->max_depth : JSPARSE_DEFAULT_DEPTH;
-    if (setjmp(p->jb)) {
+    if (run_parse(p) < 0) {
         free(p->names);
         free(p->buf);
         free(p->cbuf);
@@ -1274,11 +1339,18 @@ static jsast_program *parse_common(jsast_arena *arena, const uint8_t *src, size_
         jsast_arena_free(arena);
         return NULL;
     }
-    jslex_init(p);
-    jslex_next(p);
-    parse_program(p);
     prog->nfunctions = p->nfunctions;
     if (!(opt->flags & JSPARSE_NO_SCOPE) && jsparse_resolve_scopes(prog, opt, err) < 0) {
+        if (utf16 && err->offset <= len) {
+            /* scope errors report byte offsets; callers gave UTF-16 */
+            uint32_t i, u = 0;
+            for (i = 0; i < err->offset; i++)
+                if (src[i] < 0x80 || (src[i] >= 0xC0 && src[i] < 0xF0))
+                    u++;
+                else if (src[i] >= 0xF0)
+                    u += 2;
+            err->offset = u;
+        }
         free(p->names);
         free(p->buf);
         free(p->cbuf);
@@ -1305,7 +1377,7 @@ jsast_program *jsparse_utf8(const char *src, size_t len, const jsparse_options *
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return NULL;
     }
-    return parse_common(a, (const uint8_t *)src, len, opt, err, 0, NULL);
+    return parse_common(a, (const uint8_t *)src, len, opt, err, 0);
 }
 
 jsast_program *jsparse_utf16(const uint16_t *src, size_t len, const jsparse_options *opt,
@@ -1328,7 +1400,7 @@ jsast_program *jsparse_utf16(const uint16_t *src, size_t len, const jsparse_opti
         o2.body_start = wtf8_offset(src, len, opt->body_start);
         opt = &o2;
     }
-    return parse_common(a, u8, n8, opt, err, 1, NULL);
+    return parse_common(a, u8, n8, opt, err, 1);
 }
 
 void jsparse_format_error(const jsparse_error *err, const char *filename, char *buf, size_t n)

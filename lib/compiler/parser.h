@@ -40,15 +40,21 @@ typedef struct jsparse_options {
      * spec assembles it; params_end is the offset of the "\n)" that closes the
      * parameters and body_start the offset just after the "{" opening the body
      * (offsets in the input units: bytes for UTF-8, code units for UTF-16).
-     * The parse fails if P or B do not stand alone (e.g. P = "/*", B = "*\/){").
+     * The parse fails if P or B do not stand alone (e.g. P = "/" "*", B = "*" "/){").
      * The Program then holds one EXPR_STMT whose expr is the FUNC_EXPR. */
     uint32_t params_end, body_start;
     /* RegExp literal pattern validation (lib/regexp); NULL = not checked here.
      * Returns 0 if valid, else writes a message into err. flags is NUL-terminated. */
     int (*validate_regexp)(const uint16_t *pat, size_t len, const char *flags,
                            char *err, size_t errlen);
-    /* Nesting limit (statements + expressions); 0 = default (JSPARSE_DEFAULT_DEPTH). */
+    /* Nesting limit (statements + expressions; every 4 links of a left-deep
+     * operator or member/call chain count as one level, so the tree height
+     * stays within 4 * max_depth); 0 = default (JSPARSE_DEFAULT_DEPTH). */
     uint32_t max_depth;
+    /* Lowest usable address of the calling thread's C stack (the stack grows
+     * down) plus a safety margin; 0 = no check. Parsing and scope analysis
+     * fail with "too much recursion" rather than run below it. */
+    uintptr_t stack_limit;
 } jsparse_options;
 
 #define JSPARSE_DEFAULT_DEPTH 1000

@@ -74,6 +74,7 @@ void jsp_unexpected(jsparser *p) __attribute__((noreturn));
 void jsp_semicolon(jsparser *p);
 int jsp_is_name(jsparser *p, int n);            /* unescaped contextual name */
 int jsp_peek(jsparser *p, jstoken *out);        /* type of the next token */
+int jsp_peek2(jsparser *p, jstoken *first, jstoken *second); /* type of the one after */
 void jsp_enter(jsparser *p);                    /* nesting depth check */
 jsast_list jsp_list_from(jsparser *p, uint32_t base);
 void jsp_push(jsparser *p, jsast_node *n);
@@ -92,6 +93,7 @@ void jsp_check_binding_name(jsparser *p, jsast_str *name, const jspos *at, int e
                             int lexical);
 void jsp_check_ident_ref(jsparser *p, jsast_str *name, const jspos *at, int escaped);
 void jsp_collect_names(jsparser *p, jsast_node *pat, jsast_node ***out, uint32_t *n, uint32_t *cap);
+int jsp_params_contain_expression(const jsast_list *params);
 int jsp_contains_name_dup(jsast_node **names, uint32_t n, jsast_node **dup);
 
 /* parser_expr.c */

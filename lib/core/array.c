@@ -24,7 +24,9 @@ int jsobj_dense_ok(const js_object *o, uint32_t i)
         return 0;
     if (i < o->ecap)
         return 1;
-    return (uint64_t)i <= (uint64_t)o->elen * 2 + DENSE_GAP;
+    /* Only near the dense end: a gap relative to elen (say 2 * elen) would
+     * let a doubling index pattern allocate gigabytes of holes. */
+    return (uint64_t)i <= (uint64_t)o->elen + DENSE_GAP;
 }
 
 int jsobj_elems_reserve(js_thread *t, js_object *o, uint32_t n)

@@ -49,6 +49,9 @@
 #define MIN_THRESHOLD ((size_t)8 * 1024 * 1024)
 /* Initial mark stack entries. */
 #define MARK_STACK_INIT 4096
+/* Cells a mark waits in the prefetch ring: its header load has this many
+ * other marks' worth of time to arrive from memory (power of two). */
+#define PREFETCH_RING 16
 
 #define MARK_BIT 0x01
 
@@ -101,6 +104,13 @@ struct js_gc_tracer {
     struct gc_heap *heap;
 };
 
+/*
+ * One heap per runtime. Thread rules: touched only by the thread holding the
+ * runtime (Layer B: under its GIL). Allocation goes through the caller's own
+ * js_thread.alloc context; a collection runs with every other thread of the
+ * runtime stopped at a safepoint, resets all contexts and (Layer B, to do)
+ * must also scan the stacks the stopped threads saved at their safepoints.
+ */
 typedef struct gc_heap {
     js_runtime *rt;
     uint8_t class_of[SMALL_MAX / GRANULE + 1];   /* granules -> class */
@@ -125,6 +135,8 @@ typedef struct gc_heap {
     void **mark_stack;
     size_t msp, mark_cap;
     int mark_overflow;
+    js_cell *ring[PREFETCH_RING];   /* FIFO of cells whose headers are on their way */
+    unsigned ring_head, ring_count;
     /* Roots and weak cells. */
     jsv **roots;
     size_t nroots, cap_roots;
@@ -245,7 +257,8 @@ static size_t footprint(gc_heap *h)
 static int over_limit(gc_heap *h, size_t extra)
 {
     size_t lim = h->rt->opts.memory_limit;
-    return lim && !h->in_oom && footprint(h) + extra > lim;
+    if (!lim || h->in_oom) return 0;
+    return extra > lim || footprint(h) > lim - extra;
 }
 
 static void throw_oom(js_thread *t)
@@ -308,15 +321,47 @@ static void mark_push(gc_heap *h, void *cell)
     h->mark_stack[h->msp++] = cell;
 }
 
-void jsgc_mark_cell(js_gc_tracer *trc, const void *cell)
+static inline void mark_now(gc_heap *h, js_cell *c)
 {
-    js_cell *c = (js_cell *)cell;
-    if (!c || (c->gcbits & MARK_BIT)) return;
+    if (c->gcbits & MARK_BIT) return;
     c->gcbits |= MARK_BIT;
     /* Leaves need no tracing. */
     if (c->type == JS_CELL_BIGINT) return;
     if (c->type == JS_CELL_STRING && !(c->flags & (JS_STR_ROPE | JS_STR_FLATTENED))) return;
-    mark_push(trc->heap, c);
+    mark_push(h, c);
+}
+
+/*
+ * Marking is bound by cache misses on cell headers, so a cell is not looked
+ * at when it is reached: its header is prefetched and it waits in a small
+ * ring while the marks before it are done. drain() empties the ring, so after
+ * it (and so in every weak callback) "marked" and "live" agree.
+ */
+void jsgc_mark_cell(js_gc_tracer *trc, const void *cell)
+{
+    js_cell *c = (js_cell *)cell;
+    if (!c) return;
+    gc_heap *h = trc->heap;
+    __builtin_prefetch(c, 1);
+    if (h->ring_count < PREFETCH_RING) {
+        h->ring[(h->ring_head + h->ring_count++) & (PREFETCH_RING - 1)] = c;
+        return;
+    }
+    js_cell *old = h->ring[h->ring_head];
+    h->ring[h->ring_head] = c;
+    h->ring_head = (h->ring_head + 1) & (PREFETCH_RING - 1);
+    mark_now(h, old);
+}
+
+/* Mark the oldest cell waiting in the prefetch ring; 0 if it is empty. */
+static int ring_pop(gc_heap *h)
+{
+    if (!h->ring_count) return 0;
+    js_cell *c = h->ring[h->ring_head];
+    h->ring_head = (h->ring_head + 1) & (PREFETCH_RING - 1);
+    h->ring_count--;
+    mark_now(h, c);
+    return 1;
 }
 
 void jsgc_mark_value(js_gc_tracer *trc, jsv v)
@@ -392,6 +437,7 @@ static void drain(gc_heap *h)
             js_cell *c = h->mark_stack[--h->msp];
             trace_cell(&h->tracer, c);
         }
+        if (ring_pop(h)) continue;
         if (!h->mark_overflow) break;
         h->mark_overflow = 0;
         rescan_marked(h);
@@ -636,6 +682,10 @@ static size_t sweep_cells(gc_heap *h, size_t *cells_live)
                 continue;
             }
             gc_free *f = (gc_free *)c;
+            /* Zeal mode: make a use after free fail loudly (the pattern is
+             * neither a valid pointer nor a plausible value). */
+            if (h->zeal && c->type != JS_CELL_FREE)
+                memset((char *)c + sizeof(gc_free), 0xDB, b->cell_size - sizeof(gc_free));
             f->h.type = JS_CELL_FREE;
             f->h.gcbits = 0;
             f->next = list;
@@ -674,6 +724,7 @@ static size_t sweep_cells(gc_heap *h, size_t *cells_live)
             h->large_bytes += l->size + sizeof(gc_large);
             h->large[nl++] = l;
         } else {
+            if (h->zeal) memset(c, 0xDB, l->size);
             free(l);
         }
     }
@@ -712,6 +763,16 @@ static void collect(gc_heap *h, js_thread *t)
     h->mark_overflow = 0;
     mark_roots(h, t);
     mark_ephemerons(h);
+    drain(h);   /* nothing may wait in the prefetch ring past this point */
+
+    /* Don't keep a mark stack a wide object graph once needed. */
+    if (h->mark_cap > 16 * MARK_STACK_INIT) {
+        void **ns = realloc(h->mark_stack, MARK_STACK_INIT * sizeof *ns);
+        if (ns) {
+            h->mark_stack = ns;
+            h->mark_cap = MARK_STACK_INIT;
+        }
+    }
 
     sweep_weak(h);
     jsstr_sweep_atoms(h->rt);
@@ -766,10 +827,15 @@ static int zeal_tick(gc_heap *h, js_thread *t)
 static void *alloc_large(js_thread *t, size_t size, unsigned type)
 {
     gc_heap *h = heap_of(t->rt);
+    /* Sizes this large come from overflowed arithmetic, never from data. */
+    if (size > ((size_t)1 << 40)) {
+        throw_oom(t);
+        return NULL;
+    }
     size_t total = sizeof(gc_large) + size;
     if (h->zeal) zeal_tick(h, t);
     if (want_collect(h) || over_limit(h, total)) collect(h, t);
-    if (over_limit(h, total) || size > ((size_t)1 << 40)) {
+    if (over_limit(h, total)) {
         throw_oom(t);
         return NULL;
     }
@@ -913,8 +979,12 @@ void *jsgc_malloc(js_thread *t, size_t size)
     }
     void *p = malloc(size ? size : 1);
     if (!p) {
-        throw_oom(t);
-        return NULL;
+        collect(h, t);
+        p = malloc(size ? size : 1);
+        if (!p) {
+            throw_oom(t);
+            return NULL;
+        }
     }
     h->malloc_bytes += size;
     return p;
@@ -932,8 +1002,12 @@ void *jsgc_realloc(js_thread *t, void *p, size_t old_size, size_t new_size)
     }
     void *np = realloc(p, new_size ? new_size : 1);
     if (!np) {
-        throw_oom(t);
-        return NULL;
+        collect(h, t);
+        np = realloc(p, new_size ? new_size : 1);
+        if (!np) {
+            throw_oom(t);
+            return NULL;
+        }
     }
     h->malloc_bytes -= old_size < h->malloc_bytes ? old_size : h->malloc_bytes;
     h->malloc_bytes += new_size;

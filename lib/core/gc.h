@@ -36,7 +36,8 @@ void jsgc_free(struct js_runtime *rt, void *p, size_t size);
 void jsgc_mark_value(js_gc_tracer *trc, jsv v);
 void jsgc_mark_cell(js_gc_tracer *trc, const void *cell);   /* NULL allowed */
 static inline void jsgc_mark_values(js_gc_tracer *trc, const jsv *v, size_t n) {
-    for (size_t i = 0; i < n; i++) jsgc_mark_value(trc, v[i]);
+    for (size_t i = 0; i < n; i++)
+        if (jsv_is_gc(v[i])) jsgc_mark_cell(trc, jsv_get_ptr(v[i]));
 }
 
 /* During the weak phases: has this cell been marked (is it live)? Non-GC values
@@ -114,6 +115,19 @@ void jsgc_enable(struct js_runtime *rt);
 /* Called when a thread stops using a runtime (runtime.c): frees its
  * allocation context. */
 void jsgc_thread_detach(struct js_thread *t);
+
+/*
+ * Rules the collector relies on (gc.c):
+ * - Collections start only inside jsgc_alloc (pacing, zeal) and inside
+ *   jsgc_malloc/jsgc_realloc when the memory limit would be exceeded, or in
+ *   jsgc_collect. jsgc_malloc bytes count towards the pacing threshold.
+ * - Finalizers run for every dead cell before any dead cell's memory is
+ *   reused, so a finalizer may still read fields of other dead cells, but not
+ *   memory those cells' own finalizers free. Finalizers must not allocate,
+ *   throw or resurrect.
+ * - Trace hooks must accept a freshly allocated cell (all zero but the header),
+ *   since the conservative scan can find it before its fields are set.
+ */
 
 /* Debugging: with the environment variable JSE_GC_ZEAL=N set when a runtime
  * is created, its heap collects every N cell allocations (N=1: every one), to

@@ -60,6 +60,9 @@ int jsbi_proxy_target(js_object *proxy, jsv *target) __attribute__((weak));
 int jsvm_create_async_from_sync_iterator(struct js_thread *t, js_iter_record *sync, js_iter_record *out)
     __attribute__((weak));
 
+/* A wrapper (Number, String, Boolean, Symbol, BigInt, Date) holding value;
+ * also the strong reference that links object_wrap.c's classes. */
+js_object *jsobj_new_wrapper(struct js_thread *t, jsv proto, unsigned class_id, jsv value);
 /* String wrapper helpers (object_wrap.c): the wrapped string or NULL. */
 struct js_string *jsobj_string_data(js_object *o);
 

@@ -193,6 +193,9 @@ js_realm *jsrt_realm_new(js_thread *t)
     if (!objproto) goto fail;
     realm->intrinsics[JS_INTR_ObjectPrototype] = jsv_object(objproto);
 
+    /* The cast below needs the native-function class linked (lib/core/function.c). */
+    assert(jsobj_classes[JS_CLASS_FUNCTION_NATIVE] &&
+           jsobj_classes[JS_CLASS_FUNCTION_NATIVE]->size >= sizeof(js_native_function));
     js_object *fp = jsobj_new(t, jsv_object(objproto), JS_CLASS_FUNCTION_NATIVE);
     if (!fp) goto fail;
     js_native_function *nf = (js_native_function *)fp;

@@ -6,9 +6,10 @@
  *
  * Invariant for every shape: props[i].slot == i; an object's slot array has
  * room for at least shape->nslots values. A shared shape is immutable once built
- * (inline caches key on its address); the tree hangs strongly from its root,
- * every child keeps its parent alive, and the root's finalizer drops the cache
- * entry, so a tree lives exactly as long as some object uses one of its shapes.
+ * (inline caches key on its address) and sees a prefix of a property table its
+ * chain shares; the tree hangs strongly from its root, every child keeps its
+ * parent alive, and the root's finalizer drops the cache entry, so a tree lives
+ * exactly as long as some object uses one of its shapes.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #define SHAPE_LINEAR_MAX 8
 /* A shared chain longer than this turns the object into a dictionary: objects
  * used as hash maps must not grow the tree without bound. */
-#define SHAPE_DICT_LIMIT 64
+#define SHAPE_DICT_LIMIT 128
 /* Children per shape before further distinct keys go to dictionary mode; bounds
  * the tree for objects built with ever-changing key sets. */
 #define SHAPE_MAX_TRANSITIONS 32
@@ -38,6 +39,34 @@ typedef struct trans_table {
     uint32_t n, cap;
     trans_entry e[];
 } trans_table;
+
+/*
+ * Property table shared by a chain of shared shapes: each shape sees the
+ * prefix [0, count) of e[], and the shape that ends the prefix in use may
+ * append in place, so a chain of n shapes costs O(n) memory, not O(n^2).
+ * A branch (appending to a shape that is not at the end) copies the prefix.
+ * The hash covers [0, used); a replaced hash stays alive for the older shapes
+ * that point at it until the table dies.
+ */
+typedef struct old_hash {
+    struct old_hash *next;
+    uint32_t size;
+    uint32_t *hash;
+} old_hash;
+
+typedef struct prop_table {
+    uint32_t refs;          /* shapes pointing into e[] */
+    uint32_t cap, used;
+    uint32_t hash_size;
+    uint32_t *hash;
+    old_hash *old;
+    js_shape_prop e[];
+} prop_table;
+
+static inline prop_table *table_of(js_shape *s)
+{
+    return (prop_table *)(void *)((char *)s->props - offsetof(prop_table, e));
+}
 
 typedef struct cache_entry {
     jsv proto;              /* 0 = empty, 1 = deleted */
@@ -79,8 +108,8 @@ js_shape_prop *jsshape_find(js_shape *s, js_key k)
     uint32_t mask = s->hash_size - 1, h = key_hash(k) & mask, e;
     while ((e = s->hash[h]) != 0) {
         js_shape_prop *p = &s->props[e - 1];
-        if (p->key == k)
-            return p;
+        if (p->key == k)   /* a shared table may hold a descendant's key */
+            return e - 1 < s->count ? p : NULL;
         h = (h + 1) & mask;
     }
     return NULL;
@@ -237,10 +266,90 @@ static int transitions_full(js_shape *s)
     return tt && tt->n >= SHAPE_MAX_TRANSITIONS;
 }
 
+static void table_unref(js_runtime *rt, prop_table *tb)
+{
+    if (--tb->refs)
+        return;
+    while (tb->old) {
+        old_hash *o = tb->old;
+        tb->old = o->next;
+        jsgc_free(rt, o->hash, o->size * sizeof(uint32_t));
+        jsgc_free(rt, o, sizeof *o);
+    }
+    if (tb->hash)
+        jsgc_free(rt, tb->hash, tb->hash_size * sizeof(uint32_t));
+    jsgc_free(rt, tb, sizeof *tb + tb->cap * sizeof(js_shape_prop));
+}
+
+static void table_hash_insert(prop_table *tb, uint32_t idx)
+{
+    uint32_t mask = tb->hash_size - 1, h = key_hash(tb->e[idx].key) & mask;
+    while (tb->hash[h])
+        h = (h + 1) & mask;
+    tb->hash[h] = idx + 1;
+}
+
+/* Make room in the hash for `n` entries (none below the linear limit). */
+static int table_hash_reserve(js_thread *t, prop_table *tb, uint32_t n)
+{
+    uint32_t size = 16, *h;
+    if (n <= SHAPE_LINEAR_MAX || n * 2 <= tb->hash_size)
+        return 0;
+    while (size < n * 2)
+        size <<= 1;
+    h = jsgc_malloc(t, size * sizeof *h);
+    if (!h)
+        return -1;
+    if (tb->hash) {
+        old_hash *o = jsgc_malloc(t, sizeof *o);
+        if (!o) {
+            jsgc_free(t->rt, h, size * sizeof *h);
+            return -1;
+        }
+        o->size = tb->hash_size;
+        o->hash = tb->hash;
+        o->next = tb->old;
+        tb->old = o;
+    }
+    memset(h, 0, size * sizeof *h);
+    tb->hash = h;
+    tb->hash_size = size;
+    for (uint32_t i = 0; i < tb->used; i++)
+        table_hash_insert(tb, i);
+    return 0;
+}
+
+/* A table for s's prefix plus one entry: s's own when s ends it and it has
+ * room, else a copy. NULL on OOM. */
+static prop_table *table_for_append(js_thread *t, js_shape *s)
+{
+    prop_table *tb = s->count ? table_of(s) : NULL, *nt;
+    uint32_t cap;
+
+    if (tb && tb->used == s->count && tb->used < tb->cap)
+        return tb;
+    cap = s->count < 4 ? 8 : s->count * 2;
+    nt = jsgc_malloc(t, sizeof *nt + cap * sizeof(js_shape_prop));
+    if (!nt)
+        return NULL;
+    memset(nt, 0, sizeof *nt);
+    nt->cap = cap;
+    nt->used = s->count;
+    if (s->count)
+        memcpy(nt->e, s->props, s->count * sizeof(js_shape_prop));
+    nt->refs = 0;
+    if (table_hash_reserve(t, nt, s->count + 1) < 0) {
+        jsgc_free(t->rt, nt, sizeof *nt + cap * sizeof(js_shape_prop));
+        return NULL;
+    }
+    return nt;
+}
+
 js_shape *jsshape_add(js_thread *t, js_shape *s, js_key k, unsigned attrs)
 {
     js_shape *c = find_transition(s, k, attrs);
     trans_table *tt;
+    prop_table *tb;
     uint32_t n;
 
     assert(!(s->h.flags & JS_SHAPE_DICT));
@@ -250,21 +359,30 @@ js_shape *jsshape_add(js_thread *t, js_shape *s, js_key k, unsigned attrs)
     if (!c)
         return NULL;
     n = s->count + 1;
-    c->props = jsgc_malloc(t, n * sizeof *c->props);
-    if (!c->props)
+    tb = table_for_append(t, s);
+    if (!tb)
         return NULL;
-    c->props_cap = n;
-    if (s->count)
-        memcpy(c->props, s->props, s->count * sizeof *c->props);
-    c->props[s->count].key = k;
-    c->props[s->count].attrs = attrs;
-    c->props[s->count].slot = s->nslots;
+    if (table_hash_reserve(t, tb, n) < 0) {
+        if (tb->refs == 0) {
+            tb->refs = 1;
+            table_unref(t->rt, tb);
+        }
+        return NULL;
+    }
+    tb->e[s->count].key = k;
+    tb->e[s->count].attrs = attrs;
+    tb->e[s->count].slot = s->nslots;
+    tb->used = n;
+    if (tb->hash)
+        table_hash_insert(tb, s->count);
+    tb->refs++;
+    c->props = tb->e;
+    c->hash = tb->hash;
+    c->hash_size = tb->hash_size;
     c->proto = s->proto;
     c->parent = s;
     c->count = n;
     c->nslots = s->nslots + 1;
-    if (n > SHAPE_LINEAR_MAX && hash_build(t, c, n) < 0)
-        return NULL;
     tt = s->transitions;
     if (tt && tt->n >= SHAPE_MAX_TRANSITIONS)
         return c;           /* unshared: the tree stays bounded */
@@ -527,10 +645,14 @@ void jsshape_finalize(js_runtime *rt, js_shape *s)
     trans_table *tt = s->transitions;
     if (s->h.flags & JS_SHAPE_ROOT)
         cache_remove(rt, s);
-    if (s->props)
-        jsgc_free(rt, s->props, s->props_cap * sizeof *s->props);
-    if (s->hash)
-        jsgc_free(rt, s->hash, s->hash_size * sizeof *s->hash);
+    if (s->h.flags & JS_SHAPE_DICT) {
+        if (s->props)
+            jsgc_free(rt, s->props, s->props_cap * sizeof *s->props);
+        if (s->hash)
+            jsgc_free(rt, s->hash, s->hash_size * sizeof *s->hash);
+    } else if (s->props) {
+        table_unref(rt, table_of(s));
+    }
     if (tt)
         jsgc_free(rt, tt, sizeof *tt + tt->cap * sizeof(trans_entry));
     s->props = NULL;

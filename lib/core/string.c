@@ -19,6 +19,9 @@
 /* Ropes deeper than this are flattened at creation, which bounds every walk
  * (and its explicit stack) by this depth. */
 #define MAX_ROPE_DEPTH 1000
+/* Leaves up to this length absorb short appends (see jsstr_concat): longer
+ * leaves cost more copying per append than a deeper rope costs later. */
+#define LEAF_MERGE_MAX 64
 /* Initial atom table capacity (power of two): the predefined atoms fit with room. */
 #define ATOM_TABLE_MIN 1024
 
@@ -30,7 +33,7 @@ typedef struct atom_table {
     uint32_t cap;       /* power of two */
     uint32_t count;     /* live entries */
     uint32_t tombs;
-    js_string *ascii[128];  /* single-character strings, strong roots */
+    js_string *chars[256];  /* single-character Latin-1 atoms, strong roots */
 } atom_table;
 
 static inline atom_table *atoms_of(js_runtime *rt) { return (atom_table *)rt->atom_table; }
@@ -127,7 +130,7 @@ js_string *jsstr_empty(js_thread *t)
 js_string *jsstr_new_latin1(js_thread *t, const uint8_t *p, size_t len)
 {
     if (len == 0 && t->rt->atoms[JS_ATOM_empty]) return t->rt->atoms[JS_ATOM_empty];
-    if (len == 1 && p[0] < 128 && atoms_of(t->rt)->ascii[p[0]]) return atoms_of(t->rt)->ascii[p[0]];
+    if (len == 1 && atoms_of(t->rt)->chars[p[0]]) return atoms_of(t->rt)->chars[p[0]];
     js_string *s = jsstr_alloc(t, len, 0);
     if (!s) return NULL;
     memcpy(jsstr_mut8(s), p, len);
@@ -140,7 +143,7 @@ js_string *jsstr_new_utf16(js_thread *t, const uint16_t *p, size_t len)
     for (size_t i = 0; i < len; i++) any |= p[i];
     if (any <= 0xFF) {
         if (len == 0 && t->rt->atoms[JS_ATOM_empty]) return t->rt->atoms[JS_ATOM_empty];
-        if (len == 1 && p[0] < 128 && atoms_of(t->rt)->ascii[p[0]]) return atoms_of(t->rt)->ascii[p[0]];
+        if (len == 1 && atoms_of(t->rt)->chars[p[0]]) return atoms_of(t->rt)->chars[p[0]];
         js_string *s = jsstr_alloc(t, len, 0);
         if (!s) return NULL;
         uint8_t *d = jsstr_mut8(s);
@@ -248,7 +251,7 @@ js_string *jsstr_new_cstr(js_thread *t, const char *s)
 
 js_string *jsstr_from_char(js_thread *t, uint32_t c)
 {
-    if (c < 128 && atoms_of(t->rt)->ascii[c]) return atoms_of(t->rt)->ascii[c];
+    if (c < 256 && atoms_of(t->rt)->chars[c]) return atoms_of(t->rt)->chars[c];
     if (c > 0x10FFFF) c = 0xFFFD;
     if (c > 0xFFFF) {
         uint16_t pair[2];
@@ -284,6 +287,39 @@ js_string *jsstr_flatten(js_thread *t, js_string *s)
     return f;
 }
 
+/* a + b for two flat strings. */
+static js_string *concat_flat(js_thread *t, js_string *a, js_string *b)
+{
+    size_t len = (size_t)a->len + b->len;
+    int wide = ((a->h.flags | b->h.flags) & JS_STR_WIDE) != 0;
+    js_string *r = jsstr_alloc(t, len, wide);
+    if (!r) return NULL;
+    if (wide) {
+        uint16_t *d = jsstr_mut16(r);
+        for (uint32_t i = 0; i < a->len; i++) d[i] = (uint16_t)jsstr_at(a, i);
+        for (uint32_t i = 0; i < b->len; i++) d[a->len + i] = (uint16_t)jsstr_at(b, i);
+    } else {
+        memcpy(jsstr_mut8(r), a->u.c8, a->len);
+        memcpy(jsstr_mut8(r) + a->len, b->u.c8, b->len);
+    }
+    return r;
+}
+
+static js_string *new_rope(js_thread *t, js_string *a, js_string *b)
+{
+    js_string *r = jsgc_alloc(t, sizeof(js_string), JS_CELL_STRING);
+    if (!r) return NULL;
+    uint32_t da = rope_depth(a), db = rope_depth(b);
+    int wide = ((a->h.flags | b->h.flags) & JS_STR_WIDE) != 0;
+    r->len = a->len + b->len;
+    r->h.flags = (uint16_t)(JS_STR_ROPE | (wide ? JS_STR_WIDE : 0));
+    r->u.rope.left = a;
+    r->u.rope.right = b;
+    r->u.rope.depth = (da > db ? da : db) + 1;
+    if (r->u.rope.depth > MAX_ROPE_DEPTH) return jsstr_flatten(t, r);
+    return r;
+}
+
 js_string *jsstr_concat(js_thread *t, js_string *a, js_string *b)
 {
     a = resolve(a);
@@ -292,31 +328,26 @@ js_string *jsstr_concat(js_thread *t, js_string *a, js_string *b)
     if (b->len == 0) return a;
     size_t len = (size_t)a->len + b->len;
     if (len > JSSTR_MAX_LEN) return throw_too_long(t);
-    int wide = ((a->h.flags | b->h.flags) & JS_STR_WIDE) != 0;
-    if (len <= ROPE_MIN_LEN) {
-        /* Both are flat: a rope is never this short. */
-        js_string *r = jsstr_alloc(t, len, wide);
-        if (!r) return NULL;
-        if (wide) {
-            uint16_t *d = jsstr_mut16(r);
-            for (uint32_t i = 0; i < a->len; i++) d[i] = (uint16_t)jsstr_at(a, i);
-            for (uint32_t i = 0; i < b->len; i++) d[a->len + i] = (uint16_t)jsstr_at(b, i);
-        } else {
-            memcpy(jsstr_mut8(r), a->u.c8, a->len);
-            memcpy(jsstr_mut8(r) + a->len, b->u.c8, b->len);
+    /* Both are flat: a rope is never this short. */
+    if (len <= ROPE_MIN_LEN) return concat_flat(t, a, b);
+    /* Appending (prepending) a short piece to a rope whose last (first) leaf
+     * is short: merge the two leaves instead of deepening the rope, so that
+     * s += x loops reach the depth limit, and its flattening, far less often. */
+    if ((a->h.flags & JS_STR_ROPE) && !(b->h.flags & JS_STR_ROPE) && b->len < LEAF_MERGE_MAX) {
+        js_string *ar = resolve(a->u.rope.right);
+        if (!(ar->h.flags & JS_STR_ROPE) && ar->len + b->len <= LEAF_MERGE_MAX) {
+            js_string *leaf = concat_flat(t, ar, b);
+            return leaf ? new_rope(t, a->u.rope.left, leaf) : NULL;
         }
-        return r;
     }
-    js_string *r = jsgc_alloc(t, sizeof(js_string), JS_CELL_STRING);
-    if (!r) return NULL;
-    uint32_t da = rope_depth(a), db = rope_depth(b);
-    r->len = (uint32_t)len;
-    r->h.flags = (uint16_t)(JS_STR_ROPE | (wide ? JS_STR_WIDE : 0));
-    r->u.rope.left = a;
-    r->u.rope.right = b;
-    r->u.rope.depth = (da > db ? da : db) + 1;
-    if (r->u.rope.depth > MAX_ROPE_DEPTH) return jsstr_flatten(t, r);
-    return r;
+    if ((b->h.flags & JS_STR_ROPE) && !(a->h.flags & JS_STR_ROPE) && a->len < LEAF_MERGE_MAX) {
+        js_string *bl = resolve(b->u.rope.left);
+        if (!(bl->h.flags & JS_STR_ROPE) && a->len + bl->len <= LEAF_MERGE_MAX) {
+            js_string *leaf = concat_flat(t, a, bl);
+            return leaf ? new_rope(t, leaf, b->u.rope.right) : NULL;
+        }
+    }
+    return new_rope(t, a, b);
 }
 
 js_string *jsstr_substring(js_thread *t, js_string *s, uint32_t start, uint32_t end)
@@ -332,6 +363,7 @@ js_string *jsstr_substring(js_thread *t, js_string *s, uint32_t start, uint32_t 
 
 uint32_t jsstr_char_at(js_string *s, uint32_t i)
 {
+    assert(i < s->len);
     for (;;) {
         s = resolve(s);
         if (!(s->h.flags & JS_STR_ROPE)) return jsstr_at(s, i);
@@ -756,7 +788,7 @@ void jsstr_trace_roots(js_gc_tracer *trc, js_runtime *rt)
 {
     atom_table *tab = atoms_of(rt);
     if (!tab) return;
-    for (int i = 0; i < 128; i++) jsgc_mark_cell(trc, tab->ascii[i]);
+    for (int i = 0; i < 256; i++) jsgc_mark_cell(trc, tab->chars[i]);
 }
 
 static const char *const atom_texts[JS_ATOM_COUNT] = {
@@ -788,18 +820,13 @@ int jsstr_init_runtime(js_thread *t)
         rt->atoms[i] = jsstr_atom(t, atom_texts[i]);
         if (!rt->atoms[i]) return -1;
     }
-    for (int c = 0; c < 128; c++) {
-        char buf[2] = { (char)c, 0 };
-        js_string *s;
-        if (c == 0) {
-            /* "\0" cannot go through a C string. */
-            s = jsstr_alloc(t, 1, 0);
-            if (s) s = jsstr_intern(t, s);
-        } else {
-            s = jsstr_atom(t, buf);
-        }
+    for (int c = 0; c < 256; c++) {
+        js_string *s = jsstr_alloc(t, 1, 0);
         if (!s) return -1;
-        tab->ascii[c] = s;
+        jsstr_mut8(s)[0] = (uint8_t)c;
+        s = jsstr_intern(t, s);
+        if (!s) return -1;
+        tab->chars[c] = s;
     }
     for (int i = 0; i < JS_WKS_COUNT; i++) {
         js_string *d = jsstr_new_cstr(t, wks_names[i]);

@@ -17,6 +17,9 @@
 
 jsv jsvm_throw(js_thread *t, jsv v)
 {
+    /* A termination being unwound is not replaced by errors thrown on the way. */
+    if (t->uncatchable && t->has_exception)
+        return JSV_EXCEPTION;
     t->exception = v;
     t->has_exception = 1;
     return JSV_EXCEPTION;
@@ -69,13 +72,18 @@ jsv jsvm_new_error(js_thread *t, int kind, js_string *message)
         jsobj_define_value(t, e, jskey_from_atom_id(t, JS_ATOM_name),
                            jsrt_atom_value(t, JS_ATOM_InternalError), JS_PROP_C_W) < 0)
         return JSV_EXCEPTION;
-    if (jsvm_capture_stack) {
+    /* The trace goes into the [[ErrorData]] slot that Error.prototype.stack
+     * reads (lib/builtins/error.c), when the error class has one. */
+    if (jsvm_capture_stack && jsobj_classes[JS_CLASS_ERROR] &&
+        jsobj_classes[JS_CLASS_ERROR]->size >= sizeof(js_primitive_object) &&
+        jsobj_classes[JS_CLASS_ERROR]->trace) {
         js_string *st = jsvm_capture_stack(t, 0);
-        if (!st)
-            return JSV_EXCEPTION;
-        if (jsobj_define_value(t, e, jskey_from_atom_id(t, JS_ATOM_stack),
-                               jsv_string(st), JS_PROP_C_W) < 0)
-            return JSV_EXCEPTION;
+        if (!st) {
+            if (t->has_exception)
+                return JSV_EXCEPTION;
+        } else {
+            ((js_primitive_object *)e)->value = jsv_string(st);
+        }
     }
     return jsv_object(e);
 }

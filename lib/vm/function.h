@@ -41,6 +41,8 @@ typedef struct js_scope_desc {
 } js_scope_desc;
 #define JS_SCOPE_FUNCTION 0x1  /* the function's var scope: eval var declarations land here */
 #define JS_SCOPE_EVAL     0x2  /* eval code's own lexical scope */
+#define JS_SCOPE_PARAMS   0x4  /* parameter scope of a function with parameter expressions */
+#define JS_SCOPE_ARROW    0x8  /* ... of an arrow function */
 enum { JS_VAR_VAR, JS_VAR_LET, JS_VAR_CONST, JS_VAR_FUNC, JS_VAR_PARAM, JS_VAR_CLASS, JS_VAR_CONST_SLOPPY };
 
 /* Line table entry: bytecode offset -> source position. */
@@ -63,6 +65,7 @@ typedef struct js_lineinfo { uint32_t pc, line, col; } js_lineinfo;
 #define JSFB_ACCESSOR      0x2000
 #define JSFB_NEEDS_THIS_BOX 0x4000  /* derived ctor: this lives in a box arrows share */
 #define JSFB_MODULE        0x8000
+#define JSFB_DEFAULT_CTOR  0x10000  /* synthesized class constructor */
 
 typedef struct js_function_bc {
     js_cell h;                 /* JS_CELL_FUNCTION_BC */
@@ -107,6 +110,7 @@ typedef struct js_function {
     jsv fields_init;           /* class constructors: instance field initializer or undefined */
     jsv field_keys;            /* initializers: array of computed keys */
     jsv class_fields_home;     /* unused, reserved */
+    jsv active_fn;             /* arrows: the enclosing non-arrow function (super(), new.target) */
 } js_function;
 
 /* Environment kinds (js_env.h.flags). */
@@ -176,6 +180,9 @@ js_scope_desc *jsvm_scope_desc_new(js_thread *t, uint32_t count);
 jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key name, int typeof_mode, jsv *this_out);
 int jsvm_env_put_name(js_thread *t, js_env *env, js_key name, jsv v, int strict, int init);
 jsv jsvm_env_delete_name(js_thread *t, js_env *env, js_key name);
+int jsvm_env_resolve(js_thread *t, js_env *env, js_key key, jsv *cont, jsv *k2);
+jsv jsvm_ref_get(js_thread *t, jsv cont, jsv k, int strict);
+int jsvm_ref_put(js_thread *t, jsv cont, jsv k, jsv v, int strict);
 int jsvm_env_def_var(js_thread *t, js_env *env, js_key name, jsv fnval, int is_fn, int deletable);
 /* Globals */
 jsv jsvm_global_get(js_thread *t, js_key name, int typeof_mode);

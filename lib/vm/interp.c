@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include "function.h"
 #include "interp.h"
 #include "../core/bigint.h"
@@ -110,7 +111,7 @@ int jsvm_poll_interrupt(js_thread *t)
 
 /* ---- frames ---- */
 
-static js_frame *frame_alloc(js_thread *t)
+js_frame *jsvm_frame_alloc(js_thread *t)
 {
     js_frame *frames = (js_frame *)t->stack_limit;
     js_frame *nf = t->frame ? (js_frame *)t->frame + 1 : frames;
@@ -153,7 +154,7 @@ js_frame *jsvm_enter_frame(js_thread *t, js_function *fn, jsv *base, int argc, j
         jsvm_throw_range_error(t, "Maximum call stack size exceeded");
         return NULL;
     }
-    js_frame *nf = frame_alloc(t);
+    js_frame *nf = jsvm_frame_alloc(t);
     if (!nf) return NULL;
     for (int i = argc; i < np; i++) *p++ = JSV_UNDEFINED;
     jsv *locals = p;
@@ -204,6 +205,13 @@ jsv jsvm_call_bc(js_thread *t, js_function *fn, jsv this_val, int argc, const js
     int np = fn->bc->nparams;
     if (base + 2 + argc + np + 16 > t->stack_limit)
         return jsvm_throw_range_error(t, "Maximum call stack size exceeded");
+    js_env *box = NULL;
+    if ((flags & JSFR_CONSTRUCT) && (fn->bc->flags & JSFB_DERIVED)) {
+        box = jsvm_env_new(t, NULL, NULL, 1);
+        if (!box) return JSV_EXCEPTION;
+        box->h.flags = JS_ENV_THIS;
+        box->vars[0] = JSV_UNINITIALIZED;
+    }
     base[0] = jsv_object(fn);
     base[1] = this_val;
     if (argc) memcpy(base + 2, argv, argc * sizeof(jsv));
@@ -211,6 +219,7 @@ jsv jsvm_call_bc(js_thread *t, js_function *fn, jsv this_val, int argc, const js
     js_frame *f = jsvm_enter_frame(t, fn, base, argc, this_val, new_target, flags | JSFR_C_ENTRY);
     if (!f) { t->stack_top = base; return JSV_EXCEPTION; }
     if (flags & JSFR_CONSTRUCT) f->this_val = this_val;
+    if (box) f->this_box = box;
     return jsvm_run_frame(t, f);
 }
 
@@ -222,7 +231,7 @@ jsv jsvm_exec_code(js_thread *t, js_function_bc *bc, js_env *env, jsv this_val,
     jsv *base = t->stack_top;
     if (base + 2 + bc->nlocals + bc->stack_size + 16 > t->stack_limit)
         return jsvm_throw_range_error(t, "Maximum call stack size exceeded");
-    js_frame *nf = frame_alloc(t);
+    js_frame *nf = jsvm_frame_alloc(t);
     if (!nf) return JSV_EXCEPTION;
     base[0] = JSV_UNDEFINED;
     base[1] = this_val;
@@ -513,6 +522,8 @@ static jsv get_elem(js_thread *t, jsv objv, jsv keyv)
     }
     if (jsv_is_nullish(objv)) {
         if (jsv_is_symbol(keyv)) return throw_nullish_read(t, objv, keyv);
+        if (jsv_is_object(keyv))
+            return jsvm_throw_type_error(t, "Cannot read properties of %s", jsv_is_null(objv) ? "null" : "undefined");
         js_string *ks = jsop_to_string(t, keyv);
         if (!ks) return JSV_EXCEPTION;
         return throw_nullish_read(t, objv, jsv_string(ks));
@@ -549,6 +560,10 @@ static int put_elem(js_thread *t, jsv objv, jsv keyv, jsv v, int strict)
     }
     if (jsv_is_nullish(objv)) {
         if (jsv_is_symbol(keyv)) { throw_nullish_write(t, objv, keyv); return -1; }
+        if (jsv_is_object(keyv)) {
+            jsvm_throw_type_error(t, "Cannot set properties of %s", jsv_is_null(objv) ? "null" : "undefined");
+            return -1;
+        }
         js_string *ks = jsop_to_string(t, keyv);
         if (!ks) return -1;
         throw_nullish_write(t, objv, jsv_string(ks));
@@ -880,6 +895,25 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         *sp++ = v;
         NEXT();
     }
+    CASE(resolve_name) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        jsv cont, k2;
+        CHECKI(jsvm_env_resolve(t, f->env, key, &cont, &k2));
+        sp[0] = cont;
+        sp[1] = k2;
+        sp += 2;
+        NEXT();
+    }
+    CASE(get_ref)
+        v = jsvm_ref_get(t, sp[-2], sp[-1], STRICT);
+        CHECK(v);
+        *sp++ = v;
+        NEXT();
+    CASE(put_ref)
+        CHECKI(jsvm_ref_put(t, sp[-3], sp[-2], sp[-1], STRICT));
+        sp -= 3;
+        NEXT();
     CASE(def_var) {
         jsv key = K[rd32(pc)];
         pc += 8;
@@ -1263,11 +1297,13 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
                 if (f->this_box) {
                     if (!jsv_is_undefined(v)) {
                         jsvm_throw_type_error(t, "Derived constructors may only return object or undefined");
+                        sp = f->locals + f->bc->nlocals;   /* not catchable inside the constructor */
                         goto exception;
                     }
                     v = f->this_box->vars[0];
                     if (v == JSV_UNINITIALIZED) {
                         jsvm_throw_reference_error(t, "Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
+                        sp = f->locals + f->bc->nlocals;
                         goto exception;
                     }
                 } else v = f->this_val;
@@ -1747,17 +1783,86 @@ CASE(add)
         NEXT();
     }
 
-    CASE(using_init)
-    CASE(using_add)
-    CASE(using_dispose)
-    CASE(using_dispose_async_step) {
+    CASE(yield_star_step)
+    CASE(async_yield_star_step) {
         int op = pc[-1];
-        int fl = 0;
-        if (op == OP_using_init || op == OP_using_add) fl = *pc++;
-        int r = jsvm_using_op(t, op, fl, &sp);
-        if (r < 0) goto exception;
+        uint8_t arg = *pc++;
+        if (jsvm_yield_star_step(t, op == OP_async_yield_star_step, arg, sp) < 0) goto exception;
         NEXT();
     }
+    CASE(special_obj) {
+        uint8_t kind = *pc++;
+        js_object *o = jsvm_make_arguments(t, f, kind);
+        if (!o) goto exception;
+        f->arguments_obj = jsv_object(o);
+        *sp++ = jsv_object(o);
+        NEXT();
+    }
+    CASE(rest) {
+        uint16_t from = rd16(pc);
+        pc += 2;
+        int n = f->argc > from ? f->argc - from : 0;
+        js_object *o = jsobj_new_array_from(t, (uint32_t)n, f->argv + from);
+        if (!o) goto exception;
+        *sp++ = jsv_object(o);
+        NEXT();
+    }
+    CASE(push_with) {
+        js_env *e = jsvm_env_new_with(t, f->env, sp[-1]);
+        if (!e) goto exception;
+        f->env = e;
+        sp--;
+        NEXT();
+    }
+    CASE(using_init)
+    CASE(using_dispose_async_step)
+        jsvm_throw_error(t, JS_ERR_INTERNAL, "bad opcode");
+        goto exception;
+    CASE(using_add) {
+        uint8_t fl = *pc++;
+        CHECKI(jsvm_using_add(t, sp[-2], sp[-1], fl));
+        sp[-2] = sp[-1];
+        sp--;
+        NEXT();
+    }
+    CASE(using_next) {
+        js_object *a = JSV_OBJ(sp[-1]);
+        uint32_t n = ((js_array *)a)->length;
+        if (n < 3) {
+            sp[-1] = JSV_UNDEFINED;
+            sp[0] = JSV_UNINITIALIZED;
+            sp[1] = JSV_FALSE;
+            sp += 2;
+            NEXT();
+        }
+        jsv items[3];
+        for (int i = 0; i < 3; i++) {
+            items[i] = jsobj_get_index(t, a, n - 3 + i);
+            CHECK(items[i]);
+        }
+        CHECKI(jsobj_set(t, a, jsrt_atom_value(t, JS_ATOM_length), jsv_from_int((int32_t)(n - 3)), sp[-1], JS_THROW));
+        sp[-1] = items[0];
+        sp[0] = jsv_is_undefined(items[1]) ? JSV_NULL : items[1];
+        sp[1] = items[2];
+        sp += 2;
+        NEXT();
+    }
+    CASE(using_merge) {
+        jsv c0 = sp[-2], e = sp[-1];
+        if (c0 == JSV_UNINITIALIZED) v = e;
+        else {
+            jsv args[2] = { e, c0 };
+            v = jsvm_construct(t, jsrt_intrinsic(t, JS_INTR_SuppressedError), 2, args, JSV_UNDEFINED);
+            CHECK(v);
+        }
+        sp[-2] = v;
+        sp--;
+        NEXT();
+    }
+    CASE(using_dispose)
+        CHECKI(jsvm_using_dispose(t, sp[-2], sp[-1]));
+        sp -= 2;
+        NEXT();
 
     DISPATCH_END
 

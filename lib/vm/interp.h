@@ -23,6 +23,7 @@ enum { JSVM_RESUME_NEXT = 0, JSVM_RESUME_THROW = 1, JSVM_RESUME_RETURN = 2 };
 js_frame *jsvm_enter_frame(js_thread *t, js_function *fn, jsv *base, int argc, jsv this_val,
                            jsv new_target, int flags);
 void jsvm_leave_frame(js_thread *t, js_frame *f);
+js_frame *jsvm_frame_alloc(js_thread *t);
 
 const char *jsvm_value_desc(js_thread *t, jsv v);
 jsv jsvm_throw_with_key(js_thread *t, int kind, const char *fmt, jsv key);
@@ -54,7 +55,8 @@ jsv jsvm_super_call(js_thread *t, js_frame *f, int argc, const jsv *argv);
 jsv jsvm_direct_eval(js_thread *t, js_frame *f, jsv x);
 jsv jsvm_for_in_start(js_thread *t, jsv obj);
 int jsvm_for_in_next(js_thread *t, jsv iter, jsv *key);
-int jsvm_using_op(js_thread *t, int op, int flags, jsv **spp);
+int jsvm_using_add(js_thread *t, jsv list, jsv value, int async);
+int jsvm_using_dispose(js_thread *t, jsv list, jsv completion);
 int jsvm_global_def_fn(js_thread *t, jsv key, jsv fn);
 int jsvm_run_fields_init(js_thread *t, js_function *ctor, jsv this_val);
 
@@ -62,6 +64,7 @@ int jsvm_run_fields_init(js_thread *t, js_function *ctor, jsv this_val);
 int jsvm_suspend(js_thread *t, js_frame *f, int op, jsv value);
 void jsvm_frame_finished(js_thread *t, js_frame *f, jsv result);
 int jsvm_get_async_iterator(js_thread *t, jsv obj, js_iter_record *out);
+int jsvm_yield_star_step(js_thread *t, int async, int phase, jsv *sp);
 jsv jsvm_generator_call(js_thread *t, js_function *fn, jsv this_val, int argc, const jsv *argv);
 
 #endif

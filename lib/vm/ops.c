@@ -539,11 +539,8 @@ jsv jsop_to_object(js_thread *t, jsv v)
         return jsvm_throw_type_error(t, "Cannot convert value to object");
     }
     proto = t->realm->intrinsics[proto_id];
-    o = jsobj_new(t, jsv_is_object(proto) ? proto : JSV_NULL, cls);
-    if (!o)
-        return JSV_EXCEPTION;
-    ((js_primitive_object *)o)->value = v;
-    return jsv_object(o);
+    o = jsobj_new_wrapper(t, jsv_is_object(proto) ? proto : JSV_NULL, cls, v);
+    return o ? jsv_object(o) : JSV_EXCEPTION;
 }
 
 js_key jsop_to_property_key(js_thread *t, jsv v)

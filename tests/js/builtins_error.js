@@ -27,3 +27,14 @@ eq(new MyErr("q") instanceof MyErr, true, "subclass");
 eq(new MyErr("q").message, "q", "subclass message");
 try { null.x; } catch (err) { eq(err instanceof TypeError, true, "engine TypeError"); }
 try { undefinedVariable; } catch (err) { eq(err.constructor, ReferenceError, "engine ReferenceError"); }
+// Error.prototype.stack accessor (error-stack-accessor): no own "stack" on instances.
+var sd = Object.getOwnPropertyDescriptor(Error.prototype, "stack");
+eq(sd.get.name, "get stack", "stack getter name");
+eq(sd.set.length, 1, "stack setter length");
+var se = new RangeError("r");
+eq(Object.prototype.hasOwnProperty.call(se, "stack"), false, "no own stack");
+eq(typeof se.stack, "string", "stack is a string");
+eq(sd.get.call({}), undefined, "stack getter on non-error");
+se.stack = "custom";
+eq(Object.getOwnPropertyDescriptor(se, "stack").value, "custom", "stack setter makes own property");
+try { sd.set.call(se, 1); throw new Error("no throw"); } catch (x) { eq(x instanceof TypeError, true, "stack setter non-string"); }

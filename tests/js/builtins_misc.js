@@ -23,7 +23,7 @@ eq(Function.prototype.length, 0, "Function.prototype.length");
 eq(Function.prototype[Symbol.hasInstance].call(Array, []), true, "hasInstance");
 eq(new Function("a", "b", "return a + b")(1, 2), 3, "Function ctor");
 throws(TypeError, function () { Function.prototype.toString.call({}); }, "toString non-function");
-eq(/native code/.test(Math.max.toString()), true, "native toString");
+eq(Math.max.toString().indexOf("[native code]") > 0, true, "native toString");
 var tte = Object.getOwnPropertyDescriptor(Function.prototype, "caller").get;
 throws(TypeError, function () { tte(); }, "ThrowTypeError");
 eq(Object.isFrozen(tte), true, "ThrowTypeError frozen");

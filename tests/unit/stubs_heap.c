@@ -1,8 +1,8 @@
 /*
  * stubs_heap.c - stand-ins for the object, shape, VM and builtins entry points
- * that gc.c, string.c and runtime.c call, so test_gc and test_string can link
- * against those three files alone while the rest of the engine is brought up.
- * Not part of the library; never link it together with libjsengine.
+ * that gc.c, string.c and runtime.c call, so test_gc and test_string can be
+ * built from lib/core/{gc,string,runtime,classes}.c alone while the rest of
+ * the engine is brought up. Never link it together with libjsengine.
  */
 #include <stdio.h>
 #include <stdarg.h>
@@ -49,3 +49,6 @@ jsv jsvm_throw_error(js_thread *t, int kind, const char *fmt, ...)
 {
     return jsvm_throw(t, jsv_from_int(kind));
 }
+
+/* The class entry runtime.c's realm set-up relies on (link lib/core/classes.c too). */
+const js_class_ops jsclass_function_native = { .name = "Function", .size = sizeof(js_native_function) };

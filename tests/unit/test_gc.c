@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "core/runtime.h"
@@ -62,15 +63,16 @@ static tcell *tcell_new(js_thread *t, int *counter)
 /* Overwrite dead stack so stale pointers from earlier calls don't look live. */
 __attribute__((noinline)) static void scrub_stack(void)
 {
-    volatile char buf[32768];
-    memset((char *)buf, 0, sizeof buf);
+    char buf[32768];
+    memset(buf, 0, sizeof buf);
+    /* Keep the stores: buf is otherwise dead. */
+    __asm__ volatile("" : : "r"(buf) : "memory");
 }
 
-__attribute__((noinline)) static void collect_clean(js_runtime *rt)
-{
-    scrub_stack();
-    jsgc_collect(rt);
-}
+/* A macro, not a function: the scrub must run from the caller's frame so
+ * that the collector's own frames land on zeroed stack (their unwritten
+ * padding would otherwise keep stale pointers). */
+#define collect_clean(rt) (scrub_stack(), jsgc_collect(rt))
 
 static js_runtime *rt_new(size_t limit)
 {
@@ -122,6 +124,13 @@ START_TEST(test_c_local_survives)
     ck_assert(((tcell *)(interior - 20))->magic == MAGIC);
     ck_assert(((tcell *)jsv_get_ptr(tagged))->magic == MAGIC);
     ck_assert_ptr_eq(jsgc_find_cell(rt, (void *)interior), (void *)(interior - 20));
+    /* Addresses outside the heap, and free cells, are not cells. */
+    int local;
+    void *m = malloc(64);
+    ck_assert_ptr_null(jsgc_find_cell(rt, &local));
+    ck_assert_ptr_null(jsgc_find_cell(rt, m));
+    ck_assert_ptr_null(jsgc_find_cell(rt, NULL));
+    free(m);
     jsrt_free(rt);
     /* Teardown finalizes everything. */
     ck_assert_int_eq(fin, 3);
@@ -139,26 +148,38 @@ __attribute__((noinline)) static void build_chain(js_thread *t, jsv *root, int *
     }
 }
 
-START_TEST(test_roots_and_deep_graph)
+/* Walks a chain checking every cell; in its own frame so that no pointer
+ * into the chain outlives the walk. */
+__attribute__((noinline)) static int chain_length(jsv v)
 {
-    js_runtime *rt = rt_new(0);
-    js_thread *t = jsrt_thread(rt);
-    int fin = 0;
-    static jsv root;   /* a slot outside the C stack */
-    root = JSV_UNDEFINED;
-    ck_assert_int_eq(jsgc_add_root(rt, &root), 0);
-    build_chain(t, &root, &fin, 300000);
-    collect_clean(rt);
-    ck_assert_int_eq(fin, 0);
-    /* Walk it: every cell intact. */
     int n = 0;
-    for (jsv v = root; jsv_is_cell(v); v = ((tcell *)jsv_get_ptr(v))->slot[0]) {
+    for (; jsv_is_cell(v); v = ((tcell *)jsv_get_ptr(v))->slot[0]) {
         if (((tcell *)jsv_get_ptr(v))->magic != MAGIC) ck_abort_msg("cell clobbered");
         n++;
     }
-    ck_assert_int_eq(n, 300000);
+    return n;
+}
+
+/* Builds, checks and unroots the chain in its own frame: the caller then
+ * holds no pointer into it, not even a stale one. */
+__attribute__((noinline)) static void deep_graph_phase(js_runtime *rt, int *fin)
+{
+    static jsv root;   /* a slot outside the C stack */
+    root = JSV_UNDEFINED;
+    ck_assert_int_eq(jsgc_add_root(rt, &root), 0);
+    build_chain(jsrt_thread(rt), &root, fin, 300000);
+    collect_clean(rt);
+    ck_assert_int_eq(*fin, 0);
+    ck_assert_int_eq(chain_length(root), 300000);
     jsgc_remove_root(rt, &root);
     root = JSV_UNDEFINED;
+}
+
+START_TEST(test_roots_and_deep_graph)
+{
+    js_runtime *rt = rt_new(0);
+    int fin = 0;
+    deep_graph_phase(rt, &fin);
     collect_clean(rt);
     ck_assert_int_ge(fin, 300000 - 4);
     jsrt_free(rt);
@@ -181,6 +202,57 @@ START_TEST(test_large_cells)
     ck_assert(b->magic == MAGIC);
     ck_assert_int_ge(fin, 50 - 2);
     ck_assert_int_le(fin, 50);
+    jsrt_free(rt);
+}
+END_TEST
+
+/* A wide cell: n traced slots (a large cell), to grow the mark stack. */
+typedef struct twide {
+    js_internal base;
+    size_t n;
+    jsv slot[];
+} twide;
+
+static void twide_trace(js_gc_tracer *trc, void *cell)
+{
+    twide *w = cell;
+    jsgc_mark_values(trc, w->slot, w->n);
+}
+
+static const js_internal_ops twide_ops = { "twide", twide_trace, NULL };
+
+__attribute__((noinline)) static void wide_phase(js_runtime *rt, int *fin, size_t n)
+{
+    js_thread *t = jsrt_thread(rt);
+    static jsv root;
+    twide *w = jsgc_alloc(t, sizeof(twide) + n * sizeof(jsv), JS_CELL_INTERNAL);
+    ck_assert_ptr_nonnull(w);
+    w->base.ops = &twide_ops;
+    root = jsv_cell(w);
+    jsgc_add_root(rt, &root);
+    w->n = n;
+    for (size_t i = 0; i < n; i++) {
+        tcell *c = tcell_new(t, fin);
+        if (!c) ck_abort_msg("allocation failed");
+        w->slot[i] = jsv_cell(c);
+    }
+    collect_clean(rt);
+    ck_assert_int_eq(*fin, 0);
+    for (size_t i = 0; i < n; i++)
+        if (((tcell *)jsv_get_ptr(w->slot[i]))->magic != MAGIC) ck_abort_msg("cell clobbered");
+    /* Empty it too: a stale pointer to the big cell must not pin 500000. */
+    w->n = 0;
+    jsgc_remove_root(rt, &root);
+    root = JSV_UNDEFINED;
+}
+
+START_TEST(test_wide_graph)
+{
+    js_runtime *rt = rt_new(0);
+    int fin = 0;
+    wide_phase(rt, &fin, 500000);
+    collect_clean(rt);
+    ck_assert_int_ge(fin, 500000 - 4);
     jsrt_free(rt);
 }
 END_TEST
@@ -415,6 +487,37 @@ START_TEST(test_memory_limit)
 }
 END_TEST
 
+/* Absurd sizes (overflowed arithmetic in a caller) fail cleanly. */
+START_TEST(test_huge_requests)
+{
+    js_runtime *rt = rt_new(0);
+    js_thread *t = jsrt_thread(rt);
+    ck_assert_ptr_null(jsgc_alloc(t, SIZE_MAX - 8, JS_CELL_INTERNAL));
+    ck_assert(t->has_exception);
+    t->has_exception = 0;
+    ck_assert_ptr_null(jsgc_malloc(t, SIZE_MAX / 2));
+    ck_assert(t->has_exception);
+    t->has_exception = 0;
+    js_gc_stats st0, st;
+    jsgc_get_stats(rt, &st0);
+    void *p = jsgc_malloc(t, 16);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_null(jsgc_realloc(t, p, 16, SIZE_MAX / 2));
+    ck_assert(t->has_exception);
+    t->has_exception = 0;
+    jsgc_free(rt, p, 16);   /* the old block is untouched by a failed realloc */
+    jsgc_get_stats(rt, &st);
+    ck_assert_uint_eq(st.malloc_bytes, st0.malloc_bytes);
+    jsrt_free(rt);
+
+    rt = rt_new(8u << 20);
+    t = jsrt_thread(rt);
+    ck_assert_ptr_null(jsgc_malloc(t, SIZE_MAX - 100));
+    ck_assert(t->has_exception);
+    jsrt_free(rt);
+}
+END_TEST
+
 static jsv job_fn(js_thread *t, int argc, jsv *argv)
 {
     int *log = (int *)jsv_get_ptr(argv[0]);
@@ -481,11 +584,13 @@ static Suite *gc_suite(void)
     tcase_add_test(tc, test_c_local_survives);
     tcase_add_test(tc, test_roots_and_deep_graph);
     tcase_add_test(tc, test_large_cells);
+    tcase_add_test(tc, test_wide_graph);
     tcase_add_test(tc, test_weak_ephemeron);
     tcase_add_test(tc, test_weak_chain);
     tcase_add_test(tc, test_disable_window);
     tcase_add_test(tc, test_pacing_bounded);
     tcase_add_test(tc, test_memory_limit);
+    tcase_add_test(tc, test_huge_requests);
     tcase_add_test(tc, test_jobs_fifo);
     tcase_add_test(tc, test_realm_cells);
     suite_add_tcase(s, tc);

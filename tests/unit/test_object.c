@@ -684,6 +684,86 @@ START_TEST(test_descriptors)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- iteration */
+
+static jsv it_next(js_thread *th, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_key k = jskey_from_cstr(th, "_i");
+    jsv i = jsobj_get(th, JSV_OBJ(this_val), k, this_val);
+    int n = jsv_get_int(i);
+    if (jsobj_set(th, JSV_OBJ(this_val), k, jsv_from_int(n + 1), this_val, 0) < 0)
+        return JSV_EXCEPTION;
+    return jsop_create_iter_result(th, jsv_from_int(n), n >= 3);
+}
+
+static jsv it_return(js_thread *th, jsv this_val, int argc, jsv *argv, int magic)
+{
+    if (jsobj_set(th, JSV_OBJ(this_val), jskey_from_cstr(th, "_closed"), JSV_TRUE, this_val, 0) < 0)
+        return JSV_EXCEPTION;
+    if (magic)
+        return jsvm_throw_type_error(th, "return threw");
+    return jsop_create_iter_result(th, JSV_UNDEFINED, 1);
+}
+
+static js_object *make_iterable(int return_throws)
+{
+    js_object *o = plain();
+    ck_assert_int_eq(jsobj_define_fn_key(t, o, jsv_symbol(rt->wk_symbols[JS_WKS_iterator]), fn_this, 0, 0), 0);
+    ck_assert_int_eq(jsobj_define_fn(t, o, "next", it_next, 0, 0), 0);
+    ck_assert_int_eq(jsobj_define_fn(t, o, "return", it_return, 0, return_throws), 0);
+    ck_assert_int_eq(jsobj_set(t, o, K("_i"), jsv_from_int(0), jsv_object(o), 0), 1);
+    return o;
+}
+
+START_TEST(test_iteration)
+{
+    js_object *o = make_iterable(0);
+    js_iter_record it;
+    jsv v;
+    ck_assert_int_eq(jsop_get_iterator(t, jsv_object(o), 0, &it), 0);
+    ck_assert(it.iterator == jsv_object(o));
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(jsop_iterator_step_value(t, &it, &v), 1);
+        ck_assert(v == jsv_from_int(i));
+    }
+    ck_assert_int_eq(jsop_iterator_step_value(t, &it, &v), 0);
+    ck_assert(it.done);
+    ck_assert_int_eq(jsop_iterator_close(t, &it, 0), 0);
+    ck_assert(jsobj_get(t, o, K("_closed"), jsv_object(o)) == JSV_TRUE);
+
+    /* A throw completion survives a throwing return(). */
+    o = make_iterable(1);
+    ck_assert_int_eq(jsop_get_iterator(t, jsv_object(o), 0, &it), 0);
+    jsvm_throw(t, jsv_from_int(42));
+    ck_assert_int_eq(jsop_iterator_close(t, &it, 1), -1);
+    ck_assert(jsvm_take_exception(t) == jsv_from_int(42));
+    ck_assert(jsobj_get(t, o, K("_closed"), jsv_object(o)) == JSV_TRUE);
+    /* A normal completion reports it. */
+    ck_assert_int_eq(jsop_iterator_close(t, &it, 0), -1);
+    expect_exception("return threw");
+
+    ck_assert_int_eq(jsop_get_iterator(t, jsv_from_int(1), 0, &it), -1);
+    expect_exception("is not iterable");
+
+    /* CreateListFromArrayLike and LengthOfArrayLike on a plain object. */
+    js_object *al = plain();
+    uint32_t n;
+    jsv *list;
+    ck_assert_int_eq(jsobj_set(t, al, K("length"), S("2.7"), jsv_object(al), 0), 1);
+    ck_assert_int_eq(jsobj_set_index(t, al, 1, JSV_TRUE, 0), 1);
+    ck_assert(jsop_create_list_from_array_like(t, jsv_object(al), &n, &list) != JSV_EXCEPTION);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(jsv_is_undefined(list[0]) && list[1] == JSV_TRUE);
+    free(list);
+
+    /* SpeciesConstructor: missing constructor gives the default. */
+    ck_assert(jsop_species_constructor(t, al, JSV_NULL) == JSV_NULL);
+    ck_assert_int_eq(jsobj_set(t, al, K("constructor"), jsv_from_int(1), jsv_object(al), 0), 1);
+    ck_assert(jsop_species_constructor(t, al, JSV_NULL) == JSV_EXCEPTION);
+    expect_exception(NULL);
+}
+END_TEST
+
 static Suite *object_suite(void)
 {
     Suite *s = suite_create("object");
@@ -702,6 +782,7 @@ static Suite *object_suite(void)
     tcase_add_test(tc, test_equality);
     tcase_add_test(tc, test_arithmetic);
     tcase_add_test(tc, test_descriptors);
+    tcase_add_test(tc, test_iteration);
     suite_add_tcase(s, tc);
     return s;
 }

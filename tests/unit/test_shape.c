@@ -234,6 +234,56 @@ START_TEST(test_survives_gc)
 }
 END_TEST
 
+/* Shapes of one chain share a property table; a shape must not see the keys
+ * its descendants appended, and a branch must not disturb its siblings. */
+START_TEST(test_shared_tables_and_branches)
+{
+    js_object *full = plain(), *prefix = plain(), *branch = plain();
+    char buf[32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(buf, sizeof buf, "f%d", i);
+        put(full, buf, i);
+        if (i < 12)
+            put(prefix, buf, i);
+        if (i < 10)
+            put(branch, buf, -i);
+    }
+    put(branch, "other", 99);
+    put(branch, "f11", 5);
+    /* Tables grow by copying at powers of two: 12 and 14 keys share one. */
+    js_object *mid = plain();
+    for (int i = 0; i < 14; i++) {
+        snprintf(buf, sizeof buf, "f%d", i);
+        put(mid, buf, i);
+    }
+    ck_assert_ptr_eq(prefix->shape->props, mid->shape->props);
+    ck_assert_ptr_ne(branch->shape->props, mid->shape->props);
+    for (int i = 0; i < 40; i++) {
+        snprintf(buf, sizeof buf, "f%d", i);
+        ck_assert_int_eq(get_int(full, buf), i);
+        jsv v = jsobj_get(t, prefix, K(buf), jsv_object(prefix));
+        if (i < 12)
+            ck_assert(v == jsv_from_int(i));
+        else
+            ck_assert(jsv_is_undefined(v));
+        v = jsobj_get(t, branch, K(buf), jsv_object(branch));
+        if (i < 10)
+            ck_assert(v == jsv_from_int(-i));
+        else if (i == 11)
+            ck_assert(v == jsv_from_int(5));
+        else
+            ck_assert(jsv_is_undefined(v));
+    }
+    ck_assert(jsv_is_undefined(jsobj_get(t, full, K("other"), jsv_object(full))));
+    ck_assert_int_eq(get_int(branch, "other"), 99);
+    /* Short prefixes (linear scan) too. */
+    js_object *two = plain();
+    put(two, "f0", 1);
+    put(two, "f1", 2);
+    ck_assert(jsv_is_undefined(jsobj_get(t, two, K("f2"), jsv_object(two))));
+}
+END_TEST
+
 static Suite *shape_suite(void)
 {
     Suite *s = suite_create("shape");
@@ -244,6 +294,7 @@ static Suite *shape_suite(void)
     tcase_add_test(tc, test_many_properties);
     tcase_add_test(tc, test_proto_change);
     tcase_add_test(tc, test_survives_gc);
+    tcase_add_test(tc, test_shared_tables_and_branches);
     suite_add_tcase(s, tc);
     return s;
 }

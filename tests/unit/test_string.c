@@ -27,12 +27,16 @@ static void teardown(void)
     t = NULL;
 }
 
-__attribute__((noinline)) static void collect_clean(void)
+/* Overwrite dead stack so stale pointers from earlier calls don't look live;
+ * called from the collecting frame itself (see test_gc.c). */
+__attribute__((noinline)) static void scrub_stack(void)
 {
-    volatile char buf[32768];
-    memset((char *)buf, 0, sizeof buf);
-    jsgc_collect(rt);
+    char buf[32768];
+    memset(buf, 0, sizeof buf);
+    /* Keep the stores: buf is otherwise dead. */
+    __asm__ volatile("" : : "r"(buf) : "memory");
 }
+#define collect_clean() (scrub_stack(), jsgc_collect(rt))
 
 static void assert_utf8(js_string *s, const char *expect, size_t expect_len)
 {
@@ -244,6 +248,51 @@ START_TEST(test_deep_ropes)
     ck_assert_ptr_null(jsstr_concat(t, d, d));
     ck_assert(t->has_exception);
     t->has_exception = 0;
+    ck_assert_ptr_null(jsstr_alloc(t, (size_t)JSSTR_MAX_LEN + 1, 0));
+    ck_assert(t->has_exception);
+    t->has_exception = 0;
+}
+END_TEST
+
+/* Mixed appends and prepends of pieces of assorted lengths and widths,
+ * checked unit by unit against a plain buffer built alongside. */
+START_TEST(test_concat_patterns)
+{
+    enum { STEPS = 20000, CAP = 20000 * 40 * 2 + 16 };
+    uint16_t *ref = malloc(CAP * sizeof *ref);
+    size_t start = CAP / 2, end = CAP / 2;
+    js_string *s = jsstr_empty(t);
+    uint32_t seed = 12345;
+    for (int i = 0; i < STEPS; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t plen = 1 + (seed >> 8) % 40;
+        int wide = ((seed >> 20) & 7) == 0;
+        int prepend = ((seed >> 24) & 3) == 0;
+        uint16_t piece[40];
+        for (uint32_t k = 0; k < plen; k++) piece[k] = (uint16_t)((wide && k == 0) ? 0x400 + k + i % 50 : 'a' + (i + k) % 26);
+        js_string *p = jsstr_new_utf16(t, piece, plen);
+        if (!p) ck_abort_msg("alloc");
+        if (prepend) {
+            s = jsstr_concat(t, p, s);
+            start -= plen;
+            memcpy(ref + start, piece, plen * sizeof *piece);
+        } else {
+            s = jsstr_concat(t, s, p);
+            memcpy(ref + end, piece, plen * sizeof *piece);
+            end += plen;
+        }
+        if (!s) ck_abort_msg("concat");
+        if (i % 5000 == 0) collect_clean();
+    }
+    ck_assert_uint_eq(s->len, end - start);
+    uint32_t h = jsstr_hash(s);
+    js_string *f = jsstr_flatten(t, s);
+    for (size_t k = 0; k < end - start; k++)
+        if (jsstr_at(f, (uint32_t)k) != ref[start + k]) ck_abort_msg("unit %zu differs", k);
+    js_string *r = jsstr_new_utf16(t, ref + start, end - start);
+    ck_assert(jsstr_equal(r, s));
+    ck_assert_uint_eq(jsstr_hash(r), h);
+    free(ref);
 }
 END_TEST
 
@@ -404,6 +453,7 @@ static Suite *string_suite(void)
     tcase_add_test(tc, test_ropes);
     tcase_add_test(tc, test_deep_ropes);
     tcase_add_test(tc, test_rope_gc);
+    tcase_add_test(tc, test_concat_patterns);
     tcase_add_test(tc, test_atoms);
     tcase_add_test(tc, test_atoms_weak);
     tcase_add_test(tc, test_array_index);

@@ -1,0 +1,38 @@
+// Direct and indirect eval, with, dynamic scoping, using declarations.
+function check(actual, expected, what) {
+    if (actual !== expected) throw new Error(what + ": expected " + String(expected) + ", got " + String(actual));
+}
+function f() { eval("var inner = 5"); return inner; }
+check(f(), 5, "eval var hoists into the function");
+function g() { "use strict"; eval("var hidden = 1"); return typeof hidden; }
+check(g(), "undefined", "strict eval has its own var scope");
+var geval = eval;
+(function () { var local = 1; check(geval("typeof local"), "undefined", "indirect eval is global"); })();
+function h(a) { return eval("a + 1"); }
+check(h(41), 42, "eval sees parameters");
+var thrown = null;
+try { (function () { let x; eval("var x"); })(); } catch (e) { thrown = e; }
+check(thrown instanceof SyntaxError, true, "eval var conflicting with let");
+var obj = { p: 1 };
+with (obj) { p = 2; var q = p + 1; }
+check(obj.p, 2, "with assignment");
+check(q, 3, "var in with");
+var scope = { x: 1 };
+with (scope) { x += (delete scope.x, 2); }
+check(scope.x, 3, "reference resolved before the right side");
+var log = [];
+{
+    using a = { [Symbol.dispose]() { log.push("a"); } };
+    using b = { [Symbol.dispose]() { log.push("b"); } };
+    log.push("body");
+}
+check(log.join(), "body,b,a", "using disposes in reverse order");
+var err = null;
+try {
+    using c = { [Symbol.dispose]() { throw new Error("d"); } };
+    throw new Error("body");
+} catch (e) { err = e; }
+check(err instanceof SuppressedError, true, "disposal error suppresses the body error");
+check(new Function("a", "b", "return a + b")(2, 3), 5, "Function constructor");
+check(Function("return this")(), globalThis, "Function constructor sloppy this");
+print("vm_eval_scope ok");
