@@ -462,7 +462,7 @@ static jsv proto_take_drop(js_thread *t, jsv this_val, int argc, jsv *argv, int 
         return it_close(t, this_val, 1), JSV_EXCEPTION;
     }
     lim = isinf(lim) ? lim : trunc(lim) + 0.0;
-    if (lim < 0) {
+    if (lim < 0 || (!isinf(lim) && lim > 9007199254740991.0)) {
         jsvm_throw_range_error(t, "limit must be non-negative");
         return it_close(t, this_val, 1), JSV_EXCEPTION;
     }
@@ -804,7 +804,7 @@ static jsv iterator_zip(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
             if (jsstr_equal_cstr(JSV_STR(m), "longest")) mode = ZIP_LONGEST;
             else if (jsstr_equal_cstr(JSV_STR(m), "strict")) mode = ZIP_STRICT;
             else if (!jsstr_equal_cstr(JSV_STR(m), "shortest"))
-                return jsvm_throw_range_error(t, "Iterator.zip: invalid mode");
+                return jsvm_throw_type_error(t, "Iterator.zip: invalid mode");
         }
         if (mode == ZIP_LONGEST) {
             padding = jsobj_get(t, JSV_OBJ(options), jskey_from_cstr(t, "padding"), options);
@@ -826,8 +826,10 @@ static jsv iterator_zip(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
             if (r == 0) break;
             jsv ii, in;
             if (get_flattenable(t, v, 0, &ii, &in) < 0) {
+                /* IteratorCloseAll(« inputIter » + iters): iters first, in reverse */
+                for (uint32_t k = iters->elen; k-- > 0;) it_close(t, iters->elems[k], 1);
                 it_close(t, oi, 1);
-                goto close_all_throw;
+                return JSV_EXCEPTION;
             }
             if (jsarray_push(t, iters, ii) < 0 || jsarray_push(t, nexts, in) < 0) return JSV_EXCEPTION;
         }
@@ -858,8 +860,9 @@ static jsv iterator_zip(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
             if (jsv_is_undefined(padding)) {
                 for (uint32_t i = 0; i < n; i++) if (jsarray_push(t, pads, JSV_UNDEFINED) < 0) return JSV_EXCEPTION;
             } else {
-                jsv pi, pn;
-                if (get_flattenable(t, padding, 0, &pi, &pn) < 0) goto close_all_throw;
+                js_iter_record prec;
+                if (jsop_get_iterator(t, padding, 0, &prec) < 0) goto close_all_throw;
+                jsv pi = prec.iterator, pn = prec.next_method;
                 int using = 1;
                 for (uint32_t i = 0; i < n; i++) {
                     jsv v = JSV_UNDEFINED;

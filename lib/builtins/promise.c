@@ -515,12 +515,22 @@ static jsv promise_try(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
 }
 
 /* Combinators. The shared state box: v[0] values (hidden array), v[1] remaining
- * count, v[2..4] capability, v[5] unused. */
+ * count, v[2..4] capability, v[5] keys (keyed variants) or undefined. */
 enum { C_ALL, C_ALL_SETTLED, C_ANY, C_RACE };
 
 static jsv combinator_finish(js_thread *t, box *st, int kind)
 {
     js_object *vals = JSV_OBJ(st->v[0]);
+    if (jsv_is_object(st->v[5])) {
+        /* CreateKeyedPromiseCombinatorResultObject */
+        js_object *keys = JSV_OBJ(st->v[5]);
+        js_object *res = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
+        if (!res) return JSV_EXCEPTION;
+        for (uint32_t i = 0; i < keys->elen && i < vals->elen; i++)
+            if (jsobj_create_data_property(t, res, keys->elems[i], vals->elems[i], JS_THROW) < 0) return JSV_EXCEPTION;
+        jsv rv = jsv_object(res);
+        return jsvm_call(t, st->v[3], JSV_UNDEFINED, 1, &rv);
+    }
     js_object *arr = jsobj_new_array_from(t, vals->elen, vals->elems);
     if (!arr) return JSV_EXCEPTION;
     if (kind == C_ANY) {
@@ -659,6 +669,82 @@ abrupt:
     return reject_cap_with_exception(t, cap);
 }
 
+/* Promise.allKeyed (magic C_ALL) / allSettledKeyed (C_ALL_SETTLED) */
+static jsv promise_keyed(js_thread *t, jsv this_val, int argc, jsv *argv, int kind)
+{
+    jsv c = this_val, cap[3], promises = JS_ARG(0);
+    if (jsbi_new_promise_capability(t, c, cap) < 0) return JSV_EXCEPTION;
+    jsv presolve = jsobj_get(t, JSV_OBJ(c), akey(t, JS_ATOM_resolve), c);
+    if (presolve == JSV_EXCEPTION) return reject_cap_with_exception(t, cap);
+    if (!jsop_is_callable(presolve)) {
+        jsvm_throw_type_error(t, "Promise resolve is not a function");
+        return reject_cap_with_exception(t, cap);
+    }
+    if (!jsv_is_object(promises)) {
+        jsvm_throw_type_error(t, "Promise keyed combinator argument is not an object");
+        return reject_cap_with_exception(t, cap);
+    }
+    js_object *src = JSV_OBJ(promises);
+    box *st = box_new(t);
+    js_object *vals = st ? jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT) : NULL;
+    js_object *keys = vals ? jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT) : NULL;
+    if (!keys) return JSV_EXCEPTION;
+    st->v[0] = jsv_object(vals);
+    st->v[1] = jsv_from_int(1);
+    st->v[2] = cap[0];
+    st->v[3] = cap[1];
+    st->v[4] = cap[2];
+    st->v[5] = jsv_object(keys);
+    js_object *all = jsbi_own_keys(t, src);
+    if (!all) return reject_cap_with_exception(t, cap);
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < all->elen; i++) {
+        js_key k = all->elems[i];
+        js_propdesc d;
+        int r = jsobj_get_own_property(t, src, k, &d);
+        if (r < 0) return reject_cap_with_exception(t, cap);
+        if (!r || !(d.flags & JS_PROP_ENUMERABLE)) continue;
+        jsv v = jsobj_get(t, src, k, promises);
+        if (v == JSV_EXCEPTION) return reject_cap_with_exception(t, cap);
+        uint32_t n = vals->elen + 1;
+        if ((n > vals->ecap && jsobj_elems_reserve(t, vals, n * 2) < 0) ||
+            (n > keys->ecap && jsobj_elems_reserve(t, keys, n * 2) < 0))
+            return reject_cap_with_exception(t, cap);
+        vals->elems[vals->elen++] = JSV_UNDEFINED;
+        keys->elems[keys->elen++] = k;
+        jsv np = jsvm_call(t, presolve, c, 1, &v);
+        if (np == JSV_EXCEPTION) return reject_cap_with_exception(t, cap);
+        box *called = box_new(t);
+        if (!called) return JSV_EXCEPTION;
+        jsv data[3] = { jsv_cell(st), jsv_from_int((int32_t)index), jsv_cell(called) };
+        jsv then_args[2];
+        js_object *f1, *f2 = NULL;
+        if (kind == C_ALL) {
+            f1 = closure_new(t, all_resolve_element, 1, 3, data);
+            then_args[1] = cap[2];
+        } else {
+            f1 = closure_new(t, settled_fulfilled_element, 1, 3, data);
+            f2 = f1 ? closure_new(t, settled_rejected_element, 1, 3, data) : NULL;
+            if (f2) then_args[1] = jsv_object(f2);
+        }
+        if (!f1 || (kind != C_ALL && !f2)) return reject_cap_with_exception(t, cap);
+        then_args[0] = jsv_object(f1);
+        st->v[1] = jsv_from_int(jsv_get_int(st->v[1]) + 1);
+        if (jsvm_invoke(t, np, akey(t, JS_ATOM_then), 2, then_args) == JSV_EXCEPTION)
+            return reject_cap_with_exception(t, cap);
+        index++;
+    }
+    int32_t rem = jsv_get_int(st->v[1]) - 1;
+    st->v[1] = jsv_from_int(rem);
+    if (rem == 0 && combinator_finish(t, st, kind) == JSV_EXCEPTION) return reject_cap_with_exception(t, cap);
+    return cap[0];
+}
+
+static jsv promise_static_keyed(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    return promise_keyed(t, this_val, argc, argv, magic);
+}
+
 static jsv promise_static_combinator(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     return promise_combinator(t, this_val, argc, argv, magic);
@@ -675,7 +761,9 @@ int jsbi_init_promise(js_thread *t, js_realm *realm)
     if (!ctor) return -1;
     static const struct { const char *name; js_native_fn fn; int len, magic; } statics[] = {
         { "all", promise_static_combinator, 1, C_ALL },
+        { "allKeyed", promise_static_keyed, 1, C_ALL },
         { "allSettled", promise_static_combinator, 1, C_ALL_SETTLED },
+        { "allSettledKeyed", promise_static_keyed, 1, C_ALL_SETTLED },
         { "any", promise_static_combinator, 1, C_ANY },
         { "race", promise_static_combinator, 1, C_RACE },
         { "reject", promise_static_reject, 1, 0 },

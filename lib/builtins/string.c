@@ -711,7 +711,7 @@ static jsv proto_match(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
     if (jsv_is_nullish(this_val))
         return jsvm_throw_type_error(t, "String.prototype.%s called on null or undefined", names[magic]);
     jsv rx = JS_ARG(0);
-    if (!jsv_is_nullish(rx)) {
+    if (jsv_is_object(rx)) {
         if (magic == 2) {
             int isre = jsop_is_regexp(t, rx);
             if (isre < 0) return JSV_EXCEPTION;
@@ -744,7 +744,7 @@ static jsv proto_replace(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
     if (jsv_is_nullish(this_val))
         return jsvm_throw_type_error(t, "String.prototype.%s called on null or undefined", magic ? "replaceAll" : "replace");
     jsv sv = JS_ARG(0), rv = JS_ARG(1);
-    if (!jsv_is_nullish(sv)) {
+    if (jsv_is_object(sv)) {
         if (magic) {
             int isre = jsop_is_regexp(t, sv);
             if (isre < 0) return JSV_EXCEPTION;
@@ -806,7 +806,7 @@ static jsv proto_split(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
 {
     if (jsv_is_nullish(this_val)) return jsvm_throw_type_error(t, "String.prototype.split called on null or undefined");
     jsv sep = JS_ARG(0), limit = JS_ARG(1);
-    if (!jsv_is_nullish(sep)) {
+    if (jsv_is_object(sep)) {
         jsv m = jsop_get_method(t, sep, wks(t, JS_WKS_split));
         if (m == JSV_EXCEPTION) return JSV_EXCEPTION;
         if (!jsv_is_undefined(m)) {

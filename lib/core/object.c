@@ -125,6 +125,20 @@ static size_t min_size(unsigned class_id)
     }
 }
 
+/* Slots kept inside the object's cell: most objects never need a separate
+ * slot array (malloc and free per object dominated allocation-heavy code).
+ * Arrays and wrappers rarely have named properties. */
+static unsigned inline_slots(unsigned class_id)
+{
+    switch (class_id) {
+    case JS_CLASS_OBJECT: return 6;
+    case JS_CLASS_ARRAY: case JS_CLASS_NUMBER: case JS_CLASS_STRING: case JS_CLASS_BOOLEAN:
+    case JS_CLASS_SYMBOL: case JS_CLASS_BIGINT: case JS_CLASS_DATE: case JS_CLASS_GLOBAL:
+        return 0;
+    default: return 4;
+    }
+}
+
 js_object *jsobj_new(js_thread *t, jsv proto, unsigned class_id)
 {
     const js_class_ops *c = class_id < JS_CLASS_COUNT ? jsobj_classes[class_id] : NULL;
@@ -134,17 +148,24 @@ js_object *jsobj_new(js_thread *t, jsv proto, unsigned class_id)
 
     if (!jsv_is_object(proto))
         proto = JSV_NULL;   /* an intrinsic not installed yet reads as undefined */
+    unsigned ninline = inline_slots(class_id);
     if (size < sizeof(js_object))
         size = sizeof(js_object);
+    size = (size + sizeof(jsv) - 1) & ~(sizeof(jsv) - 1);
     s = jsshape_initial(t, proto);
     if (!s)
         return NULL;
-    o = jsgc_alloc(t, size, JS_CELL_OBJECT);
+    o = jsgc_alloc(t, size + (ninline ? (ninline + 1) * sizeof(jsv) : 0), JS_CELL_OBJECT);
     if (!o)
         return NULL;
     o->h.aux = class_id;
     o->h.flags = JS_OBJ_EXTENSIBLE | class_flags(c);
     o->shape = s;
+    if (ninline) {
+        jsv *area = (jsv *)(void *)((char *)o + size);
+        area[0] = ninline | JSOBJ_SLOTS_INLINE;
+        o->slots = area + 1;
+    }
     if (class_id == JS_CLASS_ARRAY && size >= sizeof(js_array))
         ((js_array *)o)->length_writable = 1;
     return o;

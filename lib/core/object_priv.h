@@ -49,6 +49,9 @@ js_accessor *jsobj_new_accessor(struct js_thread *t, jsv getter, jsv setter);
 
 /* Give o a dictionary shape of its own now (before bulk additions). */
 int jsshape_object_to_dict(struct js_thread *t, js_object *o);
+/* Flag in the slot array's header word (slots[-1]): the slots live inside the
+ * object's own cell. */
+#define JSOBJ_SLOTS_INLINE 0x80000000u
 /* Free o's slot array (finalizers: needs no shape). */
 void jsshape_free_slots(js_runtime *rt, js_object *o);
 

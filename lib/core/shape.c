@@ -408,10 +408,12 @@ js_shape *jsshape_add(js_thread *t, js_shape *s, js_key k, unsigned attrs)
 /* ---------------------------------------------------------------- per-object */
 
 /* The slot array carries its capacity in a header word before slots[0], so
- * that it can be freed without the shape (which may be swept first). */
+ * that it can be freed without the shape (which may be swept first). Objects
+ * may start with inline slots inside their own cell (object.c), flagged in
+ * that word; those are never freed or reallocated, only left behind. */
 static inline uint32_t slots_capacity(const js_object *o)
 {
-    return o->slots ? (uint32_t)o->slots[-1] : 0;
+    return o->slots ? (uint32_t)o->slots[-1] & ~JSOBJ_SLOTS_INLINE : 0;
 }
 
 static int grow_slots(js_thread *t, js_object *o, uint32_t old_n, uint32_t new_n)
@@ -423,8 +425,13 @@ static int grow_slots(js_thread *t, js_object *o, uint32_t old_n, uint32_t new_n
     if (new_n <= oc)
         return 0;
     nc = slot_cap(new_n);
-    nb = o->slots ? jsgc_realloc(t, o->slots - 1, (oc + 1) * sizeof(jsv), (nc + 1) * sizeof(jsv))
-                  : jsgc_malloc(t, (nc + 1) * sizeof(jsv));
+    if (o->slots && !((uint32_t)o->slots[-1] & JSOBJ_SLOTS_INLINE)) {
+        nb = jsgc_realloc(t, o->slots - 1, (oc + 1) * sizeof(jsv), (nc + 1) * sizeof(jsv));
+    } else {
+        nb = jsgc_malloc(t, (nc + 1) * sizeof(jsv));
+        if (nb && oc)
+            memcpy(nb + 1, o->slots, oc * sizeof(jsv));
+    }
     if (!nb)
         return -1;
     nb[0] = nc;
@@ -434,7 +441,7 @@ static int grow_slots(js_thread *t, js_object *o, uint32_t old_n, uint32_t new_n
 
 void jsshape_free_slots(js_runtime *rt, js_object *o)
 {
-    if (o->slots)
+    if (o->slots && !((uint32_t)o->slots[-1] & JSOBJ_SLOTS_INLINE))
         jsgc_free(rt, o->slots - 1, (slots_capacity(o) + 1) * sizeof(jsv));
     o->slots = NULL;
 }

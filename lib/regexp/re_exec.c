@@ -314,7 +314,7 @@ static int run(matcher *m, int32_t pos)
                 /* give back one item */
                 uint32_t sp = e->pc;
                 pos = e->pos;
-                int w;
+                int w = 1;
                 rdc(m, pos, 1, &w);
                 pos -= w;
                 uint32_t cnt = e->x - 1;

@@ -40,7 +40,7 @@ typedef struct re_parser {
 
 static void fail(re_parser *P, const char *msg)
 {
-    if (P->err && P->errlen) snprintf(P->err, P->errlen, "Invalid regular expression: %s", msg);
+    if (P->err && P->errlen) snprintf(P->err, P->errlen, "%s", msg);
     longjmp(P->jb, 1);
 }
 
@@ -185,13 +185,6 @@ static void cs_subtract(re_parser *P, re_cset *a, const re_cset *b)
     cs_invert(P, &nb);
     cs_intersect(P, a, &nb);
     free(nb.r);
-}
-
-static int cs_has(const re_cset *s, uint32_t c)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        if (c >= s->r[2 * i] && c <= s->r[2 * i + 1]) return 1;
-    return 0;
 }
 
 /* Adds Canonicalize(a) for every member a: matching then tests Canonicalize(ch). */
@@ -390,6 +383,7 @@ static int class_escape(re_parser *P, uint32_t c, re_cset *s)
 }
 
 static void strs_add(re_parser *P, re_strs *ss, const uint32_t *cp, uint32_t n);
+static void strs_push(re_parser *P, re_strs *ss, const uint32_t *cp, uint32_t n);
 
 /* \p{...} / \P{...} after the letter; strings go to ss when allowed (v mode). */
 static void parse_property(re_parser *P, int negate, re_cset *out, re_strs *ss)
@@ -419,10 +413,40 @@ static void parse_property(re_parser *P, int negate, re_cset *out, re_strs *ss)
         if (!strcmp(name, "General_Category") || !strcmp(name, "gc")) ok = jsuni_lookup('G', value, &r, &n);
         else if (!strcmp(name, "Script") || !strcmp(name, "sc")) ok = jsuni_lookup('S', value, &r, &n);
         else if (!strcmp(name, "Script_Extensions") || !strcmp(name, "scx")) ok = jsuni_lookup('X', value, &r, &n);
+        if (!ok && (!strcmp(value, "Unknown") || !strcmp(value, "Zzzz")) &&
+            (!strcmp(name, "Script") || !strcmp(name, "sc") || !strcmp(name, "Script_Extensions") || !strcmp(name, "scx"))) {
+            /* Unknown is every code point no script claims: unassigned, private use, surrogates. */
+            static const char *const gcs[] = { "Cn", "Co", "Cs" };
+            re_cset t = { 0 };
+            for (int i = 0; i < 3; i++)
+                if (jsuni_lookup('G', gcs[i], &r, &n))
+                    for (uint32_t k = 0; k < n; k++) cs_add(P, &t, r[2 * k], r[2 * k + 1]);
+            cs_norm(&t);
+            if (negate) cs_invert(P, &t);
+            cs_union(P, out, &t);
+            free(t.r);
+            return;
+        }
     } else {
         if (!nn) fail(P, "invalid property name");
         ok = jsuni_lookup('G', name, &r, &n);
         if (!ok) ok = jsuni_lookup('B', name, &r, &n);
+        if (!ok && P->v) {
+            const uint32_t *seq;
+            uint32_t nseq;
+            if (jsuni_lookup_strings(name, &seq, &nseq)) {
+                if (!ss) fail(P, "negated property of strings");
+                for (uint32_t i = 0; i < nseq; i++) {
+                    uint32_t l = *seq++;
+                    if (l == 1) cs_add(P, out, seq[0], seq[0]);
+                    else if (ss->n == 0 || nseq < 64) strs_add(P, ss, seq, l);
+                    else strs_push(P, ss, seq, l);
+                    seq += l;
+                }
+                cs_norm(out);
+                return;
+            }
+        }
     }
     if (!ok) fail(P, "invalid property name");
     re_cset t = { 0 };
@@ -557,10 +581,17 @@ static re_node *parse_class(re_parser *P)
 
 /* ---- /v class sets ---- */
 
+static void strs_push(re_parser *P, re_strs *ss, const uint32_t *cp, uint32_t n);
+
 static void strs_add(re_parser *P, re_strs *ss, const uint32_t *cp, uint32_t n)
 {
     for (uint32_t i = 0; i < ss->n; i++)
         if (ss->len[i] == n && !memcmp(ss->s[i], cp, n * sizeof(uint32_t))) return;
+    strs_push(P, ss, cp, n);
+}
+
+static void strs_push(re_parser *P, re_strs *ss, const uint32_t *cp, uint32_t n)
+{
     if (ss->n == ss->cap) {
         ss->cap = ss->cap ? ss->cap * 2 : 4;
         ss->s = xrealloc(P, ss->s, ss->cap * sizeof(uint32_t *));
@@ -737,6 +768,35 @@ static void parse_class_v_body(re_parser *P, re_vset *out, int *may_strings)
     *may_strings = out->ss.n > 0;
 }
 
+/* A class of code points and strings: the strings, longest first, then the
+ * single characters, as an alternation. */
+static re_node *vset_node(re_parser *P, re_vset *s)
+{
+    re_node *cls = new_node(P, N_CLASS);
+    cls->cls = add_class(P, &s->cs);
+    if (!s->ss.n) { vset_free(s); return cls; }
+    uint32_t maxlen = 0;
+    for (uint32_t i = 0; i < s->ss.n; i++) if (s->ss.len[i] > maxlen) maxlen = s->ss.len[i];
+    re_node *alt = new_node(P, N_ALT), **tail = &alt->kid;
+    for (uint32_t l = maxlen; l >= 1; l--) {
+        for (uint32_t i = 0; i < s->ss.n; i++) {
+            if (s->ss.len[i] != l) continue;
+            re_node *seq = new_node(P, N_SEQ), **st = &seq->kid;
+            for (uint32_t k = 0; k < l; k++) {
+                re_node *ch = new_node(P, N_CHAR);
+                ch->c = s->ss.s[i][k];
+                *st = ch;
+                st = &ch->next;
+            }
+            *tail = seq;
+            tail = &seq->next;
+        }
+    }
+    *tail = cls;
+    vset_free(s);
+    return alt;
+}
+
 static re_node *parse_class_v(re_parser *P)
 {
     re_vset s = { 0 };
@@ -749,30 +809,7 @@ static re_node *parse_class_v(re_parser *P)
         if (s.ss.n) { vset_free(&s); fail(P, "negated character class may contain strings"); }
         cs_invert(P, &s.cs);
     }
-    re_node *cls = new_node(P, N_CLASS);
-    cls->cls = add_class(P, &s.cs);
-    if (!s.ss.n) { vset_free(&s); return cls; }
-    /* Strings first, longest first, then the single characters. */
-    re_node *alt = new_node(P, N_ALT), **tail = &alt->kid;
-    for (;;) {
-        int best = -1;
-        for (uint32_t i = 0; i < s.ss.n; i++)
-            if (s.ss.s[i] && (best < 0 || s.ss.len[i] > s.ss.len[best])) best = (int)i;
-        if (best < 0) break;
-        re_node *seq = new_node(P, N_SEQ), **st = &seq->kid;
-        for (uint32_t k = 0; k < s.ss.len[best]; k++) {
-            re_node *ch = new_node(P, N_CHAR);
-            ch->c = s.ss.s[best][k];
-            *st = ch;
-            st = &ch->next;
-        }
-        *tail = seq;
-        tail = &seq->next;
-        s.ss.s[best] = NULL;
-    }
-    *tail = cls;
-    vset_free(&s);
-    return alt;
+    return vset_node(P, &s);
 }
 
 /* ---- terms ---- */
@@ -854,9 +891,13 @@ static re_node *parse_atom_escape(re_parser *P)
     re_cset s = { 0 };
     if (class_escape(P, c, &s)) return class_node(P, &s, 0);
     if (P->u && (c == 'p' || c == 'P')) {
-        re_strs ss = { 0 };
-        parse_property(P, c == 'P', &s, c == 'p' ? &ss : NULL);
-        free(ss.s); free(ss.len);
+        if (P->v) {
+            re_vset vs = { 0 };
+            parse_property(P, c == 'P', &vs.cs, c == 'p' ? &vs.ss : NULL);
+            vset_fold(P, &vs);
+            return vset_node(P, &vs);
+        }
+        parse_property(P, c == 'P', &s, NULL);
         return class_node(P, &s, 0);
     }
     re_node *ch = new_node(P, N_CHAR);

@@ -183,6 +183,13 @@ js_object *jsvm_closure_new(js_thread *t, js_function_bc *bc, js_env *env, js_fr
         if (jsobj_define_value(t, o, jskey_from_atom_id(t, JS_ATOM_name), bc->name, JS_PROP_CONFIGURABLE) < 0)
             return NULL;
     }
+    if ((fl & (JSFB_CONSTRUCTOR | JSFB_STRICT | JSFB_CLASS_CTOR)) == JSFB_CONSTRUCTOR) {
+        /* sloppy functions: own undefined caller/arguments, as other engines do, so
+         * that reading them does not reach %ThrowTypeError% on Function.prototype */
+        if (jsobj_define_value(t, o, jskey_from_atom_id(t, JS_ATOM_arguments), JSV_UNDEFINED, 0) < 0 ||
+            jsobj_define_value(t, o, jskey_from_atom_id(t, JS_ATOM_caller), JSV_UNDEFINED, 0) < 0)
+            return NULL;
+    }
     if ((fl & JSFB_HAS_PROTO) && !(fl & JSFB_CLASS_CTOR)) {
         js_object *p;
         if (fl & JSFB_GENERATOR) {
