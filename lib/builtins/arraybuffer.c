@@ -94,6 +94,10 @@ int jsbi_array_buffer_detach(js_thread *t, jsv buf, jsv key)
         jsvm_throw_type_error(t, "not an ArrayBuffer");
         return -1;
     }
+    if (b->immutable) {
+        jsvm_throw_type_error(t, "an immutable ArrayBuffer cannot be detached");
+        return -1;
+    }
     if (!jsop_same_value(b->detach_key, key)) {
         jsvm_throw_type_error(t, "ArrayBuffer detach key mismatch");
         return -1;
@@ -144,7 +148,7 @@ static js_array_buffer *this_buffer(js_thread *t, jsv this_val, int shared, cons
     return b;
 }
 
-enum { G_BYTE_LENGTH, G_MAX_BYTE_LENGTH, G_RESIZABLE, G_DETACHED };
+enum { G_BYTE_LENGTH, G_MAX_BYTE_LENGTH, G_RESIZABLE, G_DETACHED, G_IMMUTABLE };
 
 static jsv ab_getter(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
@@ -158,6 +162,7 @@ static jsv ab_getter(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         if (jsab_is_detached(b)) return jsv_from_int(0);
         return jsv_number((double)(b->resizable ? b->max_byte_length : jsab_length(b)));
     case G_RESIZABLE: return jsv_from_bool(b->resizable);
+    case G_IMMUTABLE: return jsv_from_bool(b->immutable);
     default: return jsv_from_bool(jsab_is_detached(b));
     }
 }
@@ -200,6 +205,8 @@ static jsv ab_slice(js_thread *t, jsv this_val, int argc, jsv *argv, int shared)
         return jsvm_throw_type_error(t, "species constructor did not return an %s", shared ? "SharedArrayBuffer" : "ArrayBuffer");
     if (jsab_is_detached(nb))
         return jsvm_throw_type_error(t, "species constructor returned a detached ArrayBuffer");
+    if (nb->immutable)
+        return jsvm_throw_type_error(t, "species constructor returned an immutable ArrayBuffer");
     if (nb == b || (shared && nb->store == b->store))
         return jsvm_throw_type_error(t, "species constructor returned the same buffer");
     if (jsab_length(nb) < new_len)
@@ -229,6 +236,8 @@ static jsv ab_resize(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         return JSV_EXCEPTION;
     if (jsab_is_detached(b))
         return jsvm_throw_type_error(t, "ArrayBuffer is detached");
+    if (b->immutable)
+        return jsvm_throw_type_error(t, "ArrayBuffer is immutable");
     if (n > b->max_byte_length)
         return jsvm_throw_range_error(t, "new length exceeds maxByteLength");
     jssab_set_length(b->store, (size_t)n);
@@ -248,10 +257,11 @@ static jsv sab_grow(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return JSV_UNDEFINED;
 }
 
-/* ArrayBufferCopyAndDetach; magic: 1 = preserve resizability (transfer). */
+/* ArrayBufferCopyAndDetach; magic: 0 fixed length, 1 preserve resizability
+ * (transfer), 2 immutable (transferToImmutable). */
 static jsv ab_transfer(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_array_buffer *b = this_buffer(t, this_val, 0, magic ? "transfer" : "transferToFixedLength");
+    js_array_buffer *b = this_buffer(t, this_val, 0, "transfer");
     uint64_t n;
     if (!b)
         return JSV_EXCEPTION;
@@ -261,18 +271,46 @@ static jsv ab_transfer(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
         return JSV_EXCEPTION;
     if (jsab_is_detached(b))
         return jsvm_throw_type_error(t, "ArrayBuffer is detached");
+    if (b->immutable)
+        return jsvm_throw_type_error(t, "ArrayBuffer is immutable");
     if (!jsv_is_undefined(b->detach_key))
         return jsvm_throw_type_error(t, "ArrayBuffer is not detachable");
     if (n > AB_MAX_BYTES)
         return jsvm_throw_range_error(t, "Array buffer allocation failed");
-    size_t max = magic && b->resizable ? b->max_byte_length : SIZE_MAX;
+    size_t max = magic == 1 && b->resizable ? b->max_byte_length : SIZE_MAX;
     js_array_buffer *nb = alloc_buffer(t, JSV_UNDEFINED, 0, (size_t)n, max);
     if (!nb)
         return JSV_EXCEPTION;
     size_t cur = jsab_length(b);
     memcpy(jsab_data(nb), jsab_data(b), cur < n ? cur : (size_t)n);
+    nb->immutable = magic == 2;
     jssab_release(b->store);
     b->store = NULL;
+    return jsv_object(nb);
+}
+
+static jsv ab_slice_to_immutable(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_array_buffer *b = this_buffer(t, this_val, 0, "sliceToImmutable");
+    double first, final;
+    if (!b)
+        return JSV_EXCEPTION;
+    if (jsab_is_detached(b))
+        return jsvm_throw_type_error(t, "ArrayBuffer is detached");
+    double len = (double)jsab_length(b);
+    if (relative_index(t, JS_ARG(0), len, 0, &first) < 0 || relative_index(t, JS_ARG(1), len, len, &final) < 0)
+        return JSV_EXCEPTION;
+    size_t new_len = final > first ? (size_t)(final - first) : 0;
+    if (jsab_is_detached(b))
+        return jsvm_throw_type_error(t, "ArrayBuffer is detached");
+    if ((double)jsab_length(b) < final)
+        return jsvm_throw_range_error(t, "ArrayBuffer shrank below the end of the slice");
+    js_array_buffer *nb = alloc_buffer(t, JSV_UNDEFINED, 0, new_len, SIZE_MAX);
+    if (!nb)
+        return JSV_EXCEPTION;
+    if (new_len)
+        memcpy(jsab_data(nb), jsab_data(b) + (size_t)first, new_len);
+    nb->immutable = 1;
     return jsv_object(nb);
 }
 
@@ -318,7 +356,10 @@ static int init_one(js_thread *t, js_realm *realm, int shared)
             jsobj_define_getter(t, proto, "detached", ab_getter, G_DETACHED) < 0 ||
             jsobj_define_fn(t, proto, "resize", ab_resize, 1, 0) < 0 ||
             jsobj_define_fn(t, proto, "transfer", ab_transfer, 0, 1) < 0 ||
-            jsobj_define_fn(t, proto, "transferToFixedLength", ab_transfer, 0, 0) < 0)
+            jsobj_define_fn(t, proto, "transferToFixedLength", ab_transfer, 0, 0) < 0 ||
+            jsobj_define_getter(t, proto, "immutable", ab_getter, G_IMMUTABLE) < 0 ||
+            jsobj_define_fn(t, proto, "sliceToImmutable", ab_slice_to_immutable, 2, 0) < 0 ||
+            jsobj_define_fn(t, proto, "transferToImmutable", ab_transfer, 0, 2) < 0)
             return -1;
     }
     return jsbi_set_tag(t, proto, shared ? "SharedArrayBuffer" : "ArrayBuffer");

@@ -11,9 +11,9 @@
 #include "../core/bigint.h"
 
 /* ValidateIntegerTypedArray */
-static js_typed_array *validate_integer_ta(js_thread *t, jsv v, int waitable)
+static js_typed_array *validate_integer_ta(js_thread *t, jsv v, int waitable, int write)
 {
-    js_typed_array *ta = jsta_validate(t, v, NULL);
+    js_typed_array *ta = write ? jsta_validate_write(t, v, NULL) : jsta_validate(t, v, NULL);
     if (!ta)
         return NULL;
     int k = ta->kind;
@@ -88,7 +88,7 @@ static jsv raw_to_value(js_thread *t, int kind, uint64_t bits)
 /* add, sub, and, or, xor, exchange: magic = JSSAB_* */
 static jsv atomics_rmw(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0);
+    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0, 1);
     int64_t i;
     uint64_t bits;
     jsv num;
@@ -101,7 +101,7 @@ static jsv atomics_rmw(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
 
 static jsv atomics_load(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0);
+    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0, 0);
     int64_t i;
     uint8_t *p;
     if (!ta || (i = validate_access(t, ta, JS_ARG(1))) < 0 || !(p = revalidate(t, ta, i)))
@@ -111,7 +111,7 @@ static jsv atomics_load(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
 
 static jsv atomics_store(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0);
+    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0, 1);
     int64_t i;
     uint64_t bits;
     jsv num;
@@ -125,7 +125,7 @@ static jsv atomics_store(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
 
 static jsv atomics_compare_exchange(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0);
+    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 0, 1);
     int64_t i;
     uint64_t expected, replacement;
     jsv num;
@@ -151,7 +151,7 @@ static jsv atomics_is_lock_free(js_thread *t, jsv this_val, int argc, jsv *argv,
 /* wait (0) and waitAsync (1): the validation steps of DoWait, then no waiter lists yet. */
 static jsv atomics_wait(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 1);
+    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 1, 0);
     int64_t i;
     double timeout;
     if (!ta)
@@ -177,7 +177,7 @@ static jsv atomics_wait(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
 
 static jsv atomics_notify(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 1);
+    js_typed_array *ta = validate_integer_ta(t, JS_ARG(0), 1, 0);
     double c;
     if (!ta || validate_access(t, ta, JS_ARG(1)) < 0)
         return JSV_EXCEPTION;

@@ -17,6 +17,7 @@ typedef struct js_array_buffer {
     size_t max_byte_length;    /* resizable/growable: the maximum */
     uint8_t resizable;         /* ArrayBuffer resizable or SharedArrayBuffer growable */
     uint8_t shared;
+    uint8_t immutable;         /* [[ArrayBufferIsImmutable]] (immutable ArrayBuffer proposal) */
 } js_array_buffer;
 
 /* Element kinds, in the order of the intrinsics (Int8Array .. BigUint64Array). */
@@ -70,14 +71,17 @@ int64_t jsta_length(const js_typed_array *ta);
 js_typed_array *jsta_get(jsv v);   /* typed array object, else NULL */
 /* ValidateTypedArray: TypedArray, not detached/out of bounds, *len = its length. */
 js_typed_array *jsta_validate(js_thread *t, jsv v, int64_t *len);
+/* ValidateTypedArray(O, ~write~): also TypeError when the buffer is immutable. */
+js_typed_array *jsta_validate_write(js_thread *t, jsv v, int64_t *len);
 /* Index key for element k (int key below 2^32-1). JSV_EXCEPTION on OOM. */
 js_key jsta_index_key(js_thread *t, int64_t k);
 /* AllocateTypedArray + AllocateTypedArrayBuffer: prototype from new_target
  * (undefined: the kind's intrinsic), a fresh %ArrayBuffer% of len elements. */
 js_typed_array *jsta_create(js_thread *t, jsv new_target, int kind, int64_t len);
 /* TypedArrayCreateFromConstructor / TypedArrayCreateSameType / TypedArraySpeciesCreate. */
-js_typed_array *jsta_create_from_ctor(js_thread *t, jsv ctor, int argc, jsv *argv);
-js_typed_array *jsta_species_create(js_thread *t, js_typed_array *ex, int argc, jsv *argv);
+/* write: the result will be written (TypeError if its buffer is immutable). */
+js_typed_array *jsta_create_from_ctor(js_thread *t, jsv ctor, int argc, jsv *argv, int write);
+js_typed_array *jsta_species_create(js_thread *t, js_typed_array *ex, int argc, jsv *argv, int write);
 /* typedarray_methods.c: %TypedArray%.prototype methods and Uint8Array base64/hex. */
 int jsta_init_methods(js_thread *t, js_realm *realm, js_object *proto);
 int jsta_init_uint8(js_thread *t, js_realm *realm, js_object *ctor, js_object *proto);

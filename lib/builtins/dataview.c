@@ -125,7 +125,11 @@ static jsv dv_access(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     js_dataview *dv = this_dv(t, this_val);
     uint64_t idx;
     jsv v = JSV_UNDEFINED;
-    if (!dv || jsop_to_index(t, JS_ARG(0), &idx) < 0)
+    if (!dv)
+        return JSV_EXCEPTION;
+    if (is_set && dv->buffer->immutable)
+        return jsvm_throw_type_error(t, "DataView is backed by an immutable ArrayBuffer");
+    if (jsop_to_index(t, JS_ARG(0), &idx) < 0)
         return JSV_EXCEPTION;
     if (is_set && (v = jsta_convert(t, kind, JS_ARG(1))) == JSV_EXCEPTION)
         return JSV_EXCEPTION;

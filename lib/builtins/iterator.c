@@ -7,6 +7,7 @@
 #include <math.h>
 #include "builtins.h"
 #include "../core/string.h"
+#include "promise.h"
 
 /* Helper kinds */
 enum { H_MAP, H_FILTER, H_TAKE, H_DROP, H_FLATMAP, H_CONCAT, H_ZIP, H_CHUNKS, H_WINDOWS };
@@ -913,6 +914,38 @@ close_all_throw:
     return JSV_EXCEPTION;
 }
 
+/* %AsyncIteratorPrototype%[@@asyncDispose]: await this.return(undefined), if any. */
+static jsv async_dispose_cont(js_thread *t, jsv value, jsv data, int rejected)
+{
+    int r = rejected ? jsbi_promise_reject(t, data, value) : jsbi_promise_fulfill_or_resolve(t, data, JSV_UNDEFINED);
+    return r < 0 ? JSV_EXCEPTION : JSV_UNDEFINED;
+}
+
+static jsv async_iterproto_dispose(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    jsv p = jsbi_promise_new(t);
+    if (p == JSV_EXCEPTION) return JSV_EXCEPTION;
+    jsv m = jsop_get_method(t, this_val, akey(t, JS_ATOM_return));
+    jsv r = JSV_UNDEFINED;
+    if (m != JSV_EXCEPTION && !jsv_is_undefined(m)) {
+        r = jsvm_call(t, m, this_val, 0, NULL);
+        if (r != JSV_EXCEPTION) {
+            jsv w = jsbi_promise_resolve(t, r);
+            if (w != JSV_EXCEPTION) {
+                if (jsbi_promise_then_native(t, w, async_dispose_cont, p) < 0) return JSV_EXCEPTION;
+                return p;
+            }
+        }
+    }
+    if (m == JSV_EXCEPTION || r == JSV_EXCEPTION || t->has_exception) {
+        if (t->uncatchable) return JSV_EXCEPTION;
+        if (jsbi_promise_reject(t, p, jsvm_take_exception(t)) < 0) return JSV_EXCEPTION;
+        return p;
+    }
+    if (jsbi_promise_fulfill_or_resolve(t, p, JSV_UNDEFINED) < 0) return JSV_EXCEPTION;
+    return p;
+}
+
 /* ---- set-up ---- */
 
 int jsbi_init_iterator(js_thread *t, js_realm *realm)
@@ -957,7 +990,8 @@ int jsbi_init_iterator(js_thread *t, js_realm *realm)
     /* %AsyncIteratorPrototype% */
     js_object *aip = jsobj_new(t, realm->intrinsics[JS_INTR_ObjectPrototype], JS_CLASS_OBJECT);
     if (!aip) return -1;
-    if (jsobj_define_fn_key(t, aip, jsv_symbol(t->rt->wk_symbols[JS_WKS_asyncIterator]), return_this, 0, 0) < 0)
+    if (jsobj_define_fn_key(t, aip, jsv_symbol(t->rt->wk_symbols[JS_WKS_asyncIterator]), return_this, 0, 0) < 0 ||
+        jsobj_define_fn_key(t, aip, jsv_symbol(t->rt->wk_symbols[JS_WKS_asyncDispose]), async_iterproto_dispose, 0, 0) < 0)
         return -1;
     realm->intrinsics[JS_INTR_AsyncIteratorPrototype] = jsv_object(aip);
 

@@ -162,6 +162,16 @@ js_typed_array *jsta_validate(js_thread *t, jsv v, int64_t *len)
     return ta;
 }
 
+js_typed_array *jsta_validate_write(js_thread *t, jsv v, int64_t *len)
+{
+    js_typed_array *ta = jsta_get(v);
+    if (ta && ta->buffer->immutable) {
+        jsvm_throw_type_error(t, "TypedArray is backed by an immutable ArrayBuffer");
+        return NULL;
+    }
+    return jsta_validate(t, v, len);
+}
+
 int jsbi_typed_array_length(js_thread *t, js_object *o, int64_t *len)
 {
     return jsta_validate(t, jsv_object(o), len) ? 0 : -1;
@@ -224,7 +234,7 @@ static int set_element(js_thread *t, js_typed_array *ta, double idx, jsv v)
     if (n == JSV_EXCEPTION)
         return -1;
     uint8_t *p = elem_ptr(ta, idx);
-    if (p)
+    if (p && !ta->buffer->immutable)
         jsta_write_elem(ta->kind, p, n);
     return 0;
 }
@@ -242,7 +252,7 @@ static int ta_get_own_property(js_thread *t, js_object *o, js_key k, js_propdesc
         return -1;
     if (jsv_is_undefined(v))
         return 0;
-    d->flags = JS_PROP_C_W_E | JS_DESC_HAS_VALUE | JS_DESC_HAS_WRITABLE | JS_DESC_HAS_ENUMERABLE | JS_DESC_HAS_CONFIGURABLE;
+    d->flags = (((js_typed_array *)o)->buffer->immutable ? JS_PROP_ENUMERABLE : JS_PROP_C_W_E) | JS_DESC_HAS_VALUE | JS_DESC_HAS_WRITABLE | JS_DESC_HAS_ENUMERABLE | JS_DESC_HAS_CONFIGURABLE;
     d->value = v;
     d->getter = d->setter = JSV_UNDEFINED;
     return 1;
@@ -280,22 +290,30 @@ static int ta_define_own_property(js_thread *t, js_object *o, js_key k, const js
         return jsobj_ordinary_define_own_property(t, o, k, d, flags);
     js_typed_array *ta = (js_typed_array *)o;
     const char *why = NULL;
+    int mutable = !ta->buffer->immutable;
     if (!elem_ptr(ta, idx))
         why = "invalid typed array index";
-    else if ((d->flags & JS_DESC_HAS_CONFIGURABLE) && !(d->flags & JS_PROP_CONFIGURABLE))
-        why = "typed array elements are configurable";
+    else if ((d->flags & JS_DESC_HAS_CONFIGURABLE) && !(d->flags & JS_PROP_CONFIGURABLE) == mutable)
+        why = mutable ? "typed array elements are configurable" : "elements of an immutable buffer are not configurable";
     else if ((d->flags & JS_DESC_HAS_ENUMERABLE) && !(d->flags & JS_PROP_ENUMERABLE))
         why = "typed array elements are enumerable";
     else if (d->flags & (JS_DESC_HAS_GET | JS_DESC_HAS_SET))
         why = "typed array elements cannot be accessors";
-    else if ((d->flags & JS_DESC_HAS_WRITABLE) && !(d->flags & JS_PROP_WRITABLE))
-        why = "typed array elements are writable";
+    else if ((d->flags & JS_DESC_HAS_WRITABLE) && !(d->flags & JS_PROP_WRITABLE) == mutable)
+        why = mutable ? "typed array elements are writable" : "elements of an immutable buffer are not writable";
+    else if ((d->flags & JS_DESC_HAS_VALUE) && !mutable) {
+        jsv cur = get_element(t, ta, idx);
+        if (cur == JSV_EXCEPTION)
+            return -1;
+        if (!jsop_same_value(cur, d->value))
+            why = "elements of an immutable buffer cannot change";
+    }
     if (why) {
         if (flags & JS_THROW)
             jsvm_throw_type_error(t, "Cannot define property: %s", why);
         return (flags & JS_THROW) ? -1 : 0;
     }
-    if ((d->flags & JS_DESC_HAS_VALUE) && set_element(t, ta, idx, d->value) < 0)
+    if ((d->flags & JS_DESC_HAS_VALUE) && mutable && set_element(t, ta, idx, d->value) < 0)
         return -1;
     return 1;
 }
@@ -319,8 +337,11 @@ static int ta_set(js_thread *t, js_object *o, js_key k, jsv v, jsv receiver)
         return -1;
     if (r) {
         js_typed_array *ta = (js_typed_array *)o;
-        if (receiver == jsv_object(o))
+        if (receiver == jsv_object(o)) {
+            if (ta->buffer->immutable && elem_ptr(ta, idx))
+                return 0;
             return set_element(t, ta, idx, v) < 0 ? -1 : 1;
+        }
         if (!elem_ptr(ta, idx))
             return 1;
     }
@@ -418,13 +439,13 @@ js_typed_array *jsta_create(js_thread *t, jsv new_target, int kind, int64_t len)
     return ta;
 }
 
-js_typed_array *jsta_create_from_ctor(js_thread *t, jsv ctor, int argc, jsv *argv)
+js_typed_array *jsta_create_from_ctor(js_thread *t, jsv ctor, int argc, jsv *argv, int write)
 {
     jsv r = jsvm_construct(t, ctor, argc, argv, JSV_UNDEFINED);
     int64_t len;
     if (r == JSV_EXCEPTION)
         return NULL;
-    js_typed_array *ta = jsta_validate(t, r, &len);
+    js_typed_array *ta = write ? jsta_validate_write(t, r, &len) : jsta_validate(t, r, &len);
     if (!ta)
         return NULL;
     if (argc == 1 && jsv_is_number(argv[0]) && (double)len < jsv_get_number(argv[0])) {
@@ -434,12 +455,12 @@ js_typed_array *jsta_create_from_ctor(js_thread *t, jsv ctor, int argc, jsv *arg
     return ta;
 }
 
-js_typed_array *jsta_species_create(js_thread *t, js_typed_array *ex, int argc, jsv *argv)
+js_typed_array *jsta_species_create(js_thread *t, js_typed_array *ex, int argc, jsv *argv, int write)
 {
     jsv ctor = jsop_species_constructor(t, &ex->base, jsrt_intrinsic(t, jsta_ctor_intr(ex->kind)));
     if (ctor == JSV_EXCEPTION)
         return NULL;
-    js_typed_array *r = jsta_create_from_ctor(t, ctor, argc, argv);
+    js_typed_array *r = jsta_create_from_ctor(t, ctor, argc, argv, write);
     if (r && jsta_is_bigint(r->kind) != jsta_is_bigint(ex->kind)) {
         jsvm_throw_type_error(t, "TypedArray species constructor returned an array of another content type");
         return NULL;
@@ -633,7 +654,7 @@ static jsv ta_from(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
             return JSV_EXCEPTION;
     }
     jsv lenv = jsv_number((double)len);
-    js_typed_array *ta = jsta_create_from_ctor(t, c, 1, &lenv);
+    js_typed_array *ta = jsta_create_from_ctor(t, c, 1, &lenv, 1);
     if (!ta)
         return JSV_EXCEPTION;
     for (int64_t k = 0; k < len; k++) {
@@ -660,7 +681,7 @@ static jsv ta_of(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!jsop_is_constructor(this_val))
         return jsvm_throw_type_error(t, "TypedArray.of: this is not a constructor");
     jsv lenv = jsv_from_int(argc);
-    js_typed_array *ta = jsta_create_from_ctor(t, this_val, 1, &lenv);
+    js_typed_array *ta = jsta_create_from_ctor(t, this_val, 1, &lenv, 1);
     if (!ta)
         return JSV_EXCEPTION;
     for (int k = 0; k < argc; k++)

@@ -161,7 +161,7 @@ static jsv ta_at(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 static jsv ta_copy_within(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     int64_t len, to, from, fin;
-    js_typed_array *ta = jsta_validate(t, this_val, &len);
+    js_typed_array *ta = jsta_validate_write(t, this_val, &len);
     if (!ta || rel_index(t, JS_ARG(0), len, 0, &to) < 0 || rel_index(t, JS_ARG(1), len, 0, &from) < 0 ||
         rel_index(t, JS_ARG(2), len, len, &fin) < 0)
         return JSV_EXCEPTION;
@@ -174,11 +174,8 @@ static jsv ta_copy_within(js_thread *t, jsv this_val, int argc, jsv *argv, int m
     size_t limit = (size_t)len * es + off, tb = (size_t)to * es + off, fb = (size_t)from * es + off;
     size_t cb = (size_t)count * es;
     uint8_t *d = jsab_data(ta->buffer);
-    if (fb < tb && tb < fb + cb) {
-        /* backwards: the spec's loop stops at once if the last byte is past the limit */
-        if (fb + cb - 1 < limit && tb + cb - 1 < limit)
-            memmove(d + tb, d + fb, cb);
-    } else if (fb < limit && tb < limit) {
+    /* the buffer may have shrunk while the arguments were converted: copy what still fits */
+    if (fb < limit && tb < limit) {
         size_t n = cb;
         if (n > limit - fb) n = limit - fb;
         if (n > limit - tb) n = limit - tb;
@@ -190,7 +187,7 @@ static jsv ta_copy_within(js_thread *t, jsv this_val, int argc, jsv *argv, int m
 static jsv ta_fill(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     int64_t len, k, fin;
-    js_typed_array *ta = jsta_validate(t, this_val, &len);
+    js_typed_array *ta = jsta_validate_write(t, this_val, &len);
     if (!ta)
         return JSV_EXCEPTION;
     jsv v = jsta_convert(t, ta->kind, JS_ARG(0));
@@ -229,7 +226,7 @@ static jsv ta_filter(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
             return JSV_EXCEPTION;
     }
     jsv n = jsv_number(kept->elen);
-    js_typed_array *a = jsta_species_create(t, ta, 1, &n);
+    js_typed_array *a = jsta_species_create(t, ta, 1, &n, 1);
     if (!a)
         return JSV_EXCEPTION;
     for (uint32_t i = 0; i < kept->elen; i++)
@@ -351,7 +348,7 @@ static jsv ta_map(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!jsop_is_callable(fn))
         return jsvm_throw_type_error(t, "callback is not a function");
     jsv n = jsv_number((double)len);
-    js_typed_array *a = jsta_species_create(t, ta, 1, &n);
+    js_typed_array *a = jsta_species_create(t, ta, 1, &n, 1);
     if (!a)
         return JSV_EXCEPTION;
     for (int64_t k = 0; k < len; k++) {
@@ -401,7 +398,7 @@ static jsv ta_reduce(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 static jsv ta_reverse(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     int64_t len;
-    js_typed_array *ta = jsta_validate(t, this_val, &len);
+    js_typed_array *ta = jsta_validate_write(t, this_val, &len);
     if (!ta)
         return JSV_EXCEPTION;
     size_t es = jsta_elem_size[ta->kind];
@@ -464,6 +461,8 @@ static jsv ta_set(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     double off;
     if (!ta)
         return jsvm_throw_type_error(t, "not a TypedArray");
+    if (ta->buffer->immutable)
+        return jsvm_throw_type_error(t, "TypedArray is backed by an immutable ArrayBuffer");
     if (jsop_to_integer_or_infinity(t, JS_ARG(1), &off) < 0)
         return JSV_EXCEPTION;
     if (off < 0)
@@ -498,7 +497,7 @@ static jsv ta_slice(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         return JSV_EXCEPTION;
     int64_t count = fin > start ? fin - start : 0;
     jsv n = jsv_number((double)count);
-    js_typed_array *a = jsta_species_create(t, ta, 1, &n);
+    js_typed_array *a = jsta_species_create(t, ta, 1, &n, 1);
     if (!a)
         return JSV_EXCEPTION;
     if (count > 0) {
@@ -513,9 +512,14 @@ static jsv ta_slice(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
             size_t bytes = (size_t)count * es;
             if (alen >= 0 && (size_t)alen * es < bytes)
                 bytes = (size_t)alen * es;
-            if (alen >= 0 && bytes)
-                memmove(jsab_data(a->buffer) + a->byte_offset, jsab_data(ta->buffer) + ta->byte_offset + (size_t)start * es,
-                        bytes);
+            if (alen >= 0 && bytes) {
+                /* byte by byte, forwards, as specified: a species result viewing the
+                 * same buffer at a higher offset sees the smeared pattern */
+                uint8_t *dst = jsab_data(a->buffer) + a->byte_offset;
+                const uint8_t *src = jsab_data(ta->buffer) + ta->byte_offset + (size_t)start * es;
+                for (size_t i = 0; i < bytes; i++)
+                    dst[i] = src[i];
+            }
         } else {
             for (int64_t k = start, i = 0; k < fin; k++, i++) {
                 jsv v = get_k(t, ta, k);
@@ -607,7 +611,7 @@ static jsv ta_sort(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     int64_t len;
     if (!jsv_is_undefined(cmp) && !jsop_is_callable(cmp))
         return jsvm_throw_type_error(t, "The comparison function must be either a function or undefined");
-    js_typed_array *ta = jsta_validate(t, this_val, &len);
+    js_typed_array *ta = magic ? jsta_validate(t, this_val, &len) : jsta_validate_write(t, this_val, &len);
     if (!ta)
         return JSV_EXCEPTION;
     js_typed_array *dst = ta;
@@ -641,7 +645,7 @@ static jsv ta_subarray(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
         args[2] = jsv_number((double)(fin > start ? fin - start : 0));
         n = 3;
     }
-    js_typed_array *a = jsta_species_create(t, ta, n, args);
+    js_typed_array *a = jsta_species_create(t, ta, n, args, 0);
     return a ? jsv_object(a) : JSV_EXCEPTION;
 }
 

@@ -795,7 +795,8 @@ int jsobj_ordinary_own_keys(js_thread *t, js_object *o, js_keylist *out)
             return -1;
     s = o->shape;
     for (uint32_t i = 0; i < s->count; i++)
-        if (jsv_is_symbol(s->props[i].key) && jskeylist_push(t, out, s->props[i].key) < 0)
+        if (jsv_is_symbol(s->props[i].key) && !(JSV_SYM(s->props[i].key)->h.flags & JS_SYM_PRIVATE)
+            && jskeylist_push(t, out, s->props[i].key) < 0)
             return -1;
     return 0;
 }

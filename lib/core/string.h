@@ -34,8 +34,11 @@ typedef struct js_string {
     } u;
 } js_string;
 
+/* js_symbol.h.flags */
+#define JS_SYM_REGISTERED 0x0001  /* Symbol.for */
+#define JS_SYM_PRIVATE    0x0002  /* a class private name (#x): never an observable key */
 typedef struct js_symbol {
-    js_cell h;                /* h.flags & 1: registered (Symbol.for) */
+    js_cell h;                /* JS_SYM_* */
     jsv description;          /* string or undefined */
 } js_symbol;
 

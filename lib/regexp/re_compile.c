@@ -75,13 +75,13 @@ static void gen_seq(re_cg *g, const re_node *first, int back, int depth)
         return;
     }
     /* backwards: last term first */
-    int cnt = 0;
+    size_t cnt = 0, i = 0;
     for (const re_node *k = first; k; k = k->next) cnt++;
-    for (int i = cnt - 1; i >= 0; i--) {
-        const re_node *k = first;
-        for (int j = 0; j < i; j++) k = k->next;
-        gen(g, k, back, depth);
-    }
+    const re_node **v = malloc((cnt ? cnt : 1) * sizeof *v);
+    if (!v) { g->oom = 1; return; }
+    for (const re_node *k = first; k; k = k->next) v[i++] = k;
+    while (i > 0) gen(g, v[--i], back, depth);
+    free(v);
 }
 
 static void gen(re_cg *g, const re_node *n, int back, int depth)
@@ -187,6 +187,67 @@ static void gen(re_cg *g, const re_node *n, int back, int depth)
     }
 }
 
+/* First-character analysis for the search prefilter. Returns 1 when n can
+ * match the empty string (then what follows n may start the match too), and
+ * sets *all when any character could start it. */
+typedef struct first_info { uint32_t bm[8]; int hi, all; } first_info;
+
+static void fi_add(first_info *fi, uint32_t c)
+{
+    if (c < 256) fi->bm[c >> 5] |= 1u << (c & 31);
+    else fi->hi = 1;
+}
+
+static int first_set(const re_node *n, const re_parse_out *po, int unicode, first_info *fi, int depth)
+{
+    if (fi->all || depth > 200) { fi->all = 1; return 1; }
+    switch (n->type) {
+    case N_EMPTY: case N_BOL: case N_EOL: case N_WORDB: case N_NWORDB: case N_LOOK:
+        return 1;
+    case N_BACKREF: case N_DOT:
+        fi->all = 1;
+        return 1;
+    case N_CHAR: {
+        uint32_t c = n->c;
+        if (c > 0xFFFF) { fi->hi = 1; return 0; }
+        if (n->mods & RE_NI) {
+            if (c >= 128) { fi->all = 1; return 0; }
+            if ((c | 32) >= 'a' && (c | 32) <= 'z') { fi_add(fi, c | 32); fi_add(fi, c & ~32u); }
+            else fi_add(fi, c);
+            if (unicode && (c | 32) == 'k') fi->hi = 1;    /* U+212A */
+            if (unicode && (c | 32) == 's') fi->hi = 1;    /* U+017F */
+            return 0;
+        }
+        fi_add(fi, c);
+        return 0;
+    }
+    case N_CLASS: {
+        const re_class *k = &po->classes[n->cls];
+        if (n->invert || (n->mods & RE_NI)) { fi->all = 1; return 0; }
+        for (int i = 0; i < 8; i++) fi->bm[i] |= k->bm[i];
+        if (k->n && k->r[2 * k->n - 1] >= 256) fi->hi = 1;
+        return 0;
+    }
+    case N_GROUP:
+        return first_set(n->kid, po, unicode, fi, depth + 1);
+    case N_QUANT: {
+        int e = first_set(n->kid, po, unicode, fi, depth + 1);
+        return e || n->min == 0;
+    }
+    case N_SEQ:
+        for (const re_node *k = n->kid; k; k = k->next)
+            if (!first_set(k, po, unicode, fi, depth + 1)) return 0;
+        return 1;
+    case N_ALT: {
+        int e = 0;
+        for (const re_node *k = n->kid; k; k = k->next) e |= first_set(k, po, unicode, fi, depth + 1);
+        return e;
+    }
+    }
+    fi->all = 1;
+    return 1;
+}
+
 jsre_prog *jsre_codegen(re_parse_out *po, unsigned flags, int *oom)
 {
     re_cg g = { 0 };
@@ -215,6 +276,13 @@ jsre_prog *jsre_codegen(re_parse_out *po, unsigned flags, int *oom)
     p->names = po->names;
     p->namelens = po->namelens;
     p->has_names = po->has_names;
+    first_info fi;
+    memset(&fi, 0, sizeof fi);
+    if (!first_set(po->root, po, g.unicode, &fi, 0) && !fi.all) {
+        p->has_first = 1;
+        p->first_hi = fi.hi;
+        memcpy(p->first_bm, fi.bm, sizeof fi.bm);
+    }
     return p;
 }
 

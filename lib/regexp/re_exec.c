@@ -34,6 +34,9 @@ typedef struct matcher {
     bt_entry *st;
     uint32_t sp, cap;
     uint32_t steps;
+    int heap;                    /* st is accounted heap memory (else inl) */
+    bt_entry inl[128];
+    int32_t inl_regs[64];
 } matcher;
 
 #define POLL_MASK 0x3FFF
@@ -118,9 +121,14 @@ static inline uint32_t single_len(uint32_t ins)
 
 static int grow(matcher *m)
 {
-    uint32_t nc = m->cap ? m->cap * 2 : 256;
-    bt_entry *n = jsgc_realloc(m->t, m->st, m->cap * sizeof(bt_entry), nc * sizeof(bt_entry));
+    uint32_t nc = m->cap * 2;
+    bt_entry *n;
+    if (!m->heap) {
+        n = jsgc_malloc(m->t, nc * sizeof(bt_entry));
+        if (n) memcpy(n, m->st, m->cap * sizeof(bt_entry));
+    } else n = jsgc_realloc(m->t, m->st, m->cap * sizeof(bt_entry), nc * sizeof(bt_entry));
     if (!n) return -1;
+    m->heap = 1;
     m->st = n;
     m->cap = nc;
     return 0;
@@ -343,26 +351,43 @@ int jsre_exec(js_thread *t, const jsre_prog *p, const js_string *s, uint32_t sta
               int sticky, int32_t *caps)
 {
     matcher mm, *m = &mm;
-    memset(m, 0, sizeof mm);
     m->t = t;
+    m->sp = 0;
+    m->steps = 0;
+    m->heap = 0;
+    m->st = m->inl;
+    m->cap = sizeof m->inl / sizeof m->inl[0];
     m->p = p;
     m->len = (int32_t)s->len;
+    m->s8 = NULL;
+    m->s16 = NULL;
     if (jsstr_is_wide(s)) m->s16 = s->u.c16; else m->s8 = s->u.c8;
     m->unicode = (p->flags & (JSRE_U | JSRE_V)) != 0;
-    m->regs = jsgc_malloc(t, (size_t)p->nregs * sizeof(int32_t));
+    int heap_regs = p->nregs > (int)(sizeof m->inl_regs / sizeof m->inl_regs[0]);
+    m->regs = heap_regs ? jsgc_malloc(t, (size_t)p->nregs * sizeof(int32_t)) : m->inl_regs;
     if (!m->regs) return -1;
     int r = 0;
     int32_t pos = (int32_t)start;
-    /* First-character prefilter for a literal first instruction. */
-    int lit = p->code[2] == OP_CHAR && !m->unicode;
-    uint32_t litc = lit ? p->code[3] : 0;
+    int filter = p->has_first && !sticky;
     for (;;) {
         if (pos > m->len) break;
-        if (lit && !sticky) {
-            while (pos < m->len && cu(m, pos) != litc) pos++;
+        if (filter) {
+            /* Skip positions whose code unit cannot start a match. A skipped
+             * unit is never the middle of a matched pair, so unit steps are
+             * as good as code point steps here. */
+            if (m->s8) {
+                while (pos < m->len && !((p->first_bm[m->s8[pos] >> 5] >> (m->s8[pos] & 31)) & 1)) pos++;
+            } else {
+                while (pos < m->len) {
+                    uint32_t c = m->s16[pos];
+                    if (c < 256 ? (p->first_bm[c >> 5] >> (c & 31)) & 1 : p->first_hi) break;
+                    pos++;
+                }
+            }
             if (pos >= m->len) break;
         }
-        for (int i = 0; i < p->nregs; i++) m->regs[i] = -1;
+        /* Loop registers are always written before they are read. */
+        for (int i = 0; i < 2 * p->ncap; i++) m->regs[i] = -1;
         m->sp = 0;
         r = run(m, pos);
         if (r) break;
@@ -374,7 +399,7 @@ int jsre_exec(js_thread *t, const jsre_prog *p, const js_string *s, uint32_t sta
         if ((++m->steps & 0xFF) == 0 && jsvm_poll_interrupt(t) < 0) { r = -1; break; }
     }
     if (r == 1) memcpy(caps, m->regs, 2 * (size_t)p->ncap * sizeof(int32_t));
-    jsgc_free(t->rt, m->regs, (size_t)p->nregs * sizeof(int32_t));
-    if (m->st) jsgc_free(t->rt, m->st, m->cap * sizeof(bt_entry));
+    if (heap_regs) jsgc_free(t->rt, m->regs, (size_t)p->nregs * sizeof(int32_t));
+    if (m->heap) jsgc_free(t->rt, m->st, m->cap * sizeof(bt_entry));
     return r;
 }

@@ -54,6 +54,10 @@ typedef struct jsre_prog {
     uint16_t **names;            /* [ncap], NULL for unnamed */
     uint32_t *namelens;
     int has_names;
+    /* Prefilter: code units < 256 that can start a match (first_bm) and
+     * whether any unit >= 256 can (first_hi); only when has_first. */
+    int has_first, first_hi;
+    uint32_t first_bm[8];
 } jsre_prog;
 
 /* Opcodes: low 8 bits; RE_BACK = match backwards (lookbehind); RE_ICASE. */

@@ -366,3 +366,9 @@ js_object *jsvm_make_arguments(js_thread *t, js_frame *f, int mapped)
     }
     return o;
 }
+
+/* [[Realm]] of a bytecode function, for GetFunctionRealm (ops.c). */
+js_realm *jsvm_function_bc_realm(js_object *f)
+{
+    return ((js_function *)f)->realm;
+}

@@ -15,7 +15,7 @@
 #define JSVM_POLL_INTERVAL 4096
 
 /* js_symbol.h.flags bit for private names (#x); never visible as keys. */
-#define JSVM_SYM_PRIVATE 0x2
+#define JSVM_SYM_PRIVATE JS_SYM_PRIVATE
 
 /* Resumption modes pushed after a yield/await. */
 enum { JSVM_RESUME_NEXT = 0, JSVM_RESUME_THROW = 1, JSVM_RESUME_RETURN = 2 };

@@ -185,6 +185,10 @@ int jsvm_private_define(js_thread *t, jsv obj, jsv sym, jsv v, jsv v2, int kind)
         jsvm_throw_with_key(t, JS_ERR_TYPE, "Cannot initialize %s twice on the same object", private_desc(sym));
         return -1;
     }
+    if (!(o->h.flags & JS_OBJ_EXTENSIBLE) && jsobj_class(o) != JS_CLASS_PROXY) {
+        jsvm_throw_with_key(t, JS_ERR_TYPE, "Cannot add private member %s to a non-extensible object", private_desc(sym));
+        return -1;
+    }
     if (kind == 2) return jsobj_define_accessor(t, o, sym, v, v2, 0);
     return jsobj_define_value(t, o, sym, v, kind == 1 ? 0 : JS_PROP_WRITABLE);
 }
