@@ -1,5 +1,5 @@
 /*
- * tables.h - the layout of the generated Unicode tables (tables.c); only
+ * tables.h - the layout of the generated Unicode tables (tables_*.c); only
  * unicode.c reads them.
  */
 #ifndef JSE_UNICODE_TABLES_H

@@ -1,5 +1,5 @@
 /*
- * unicode.c - lookups over the generated Unicode 17 tables (tables.c):
+ * unicode.c - lookups over the generated Unicode 17 tables (tables_*.c):
  * identifier classes, white space, case mapping and folding, property
  * escapes, and normalization (NFC, NFD, NFKC, NFKD).
  * Reads const tables only; allocates only the normalization result (malloc).
