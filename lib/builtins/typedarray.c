@@ -293,13 +293,13 @@ static int ta_define_own_property(js_thread *t, js_object *o, js_key k, const js
     int mutable = !ta->buffer->immutable;
     if (!elem_ptr(ta, idx))
         why = "invalid typed array index";
-    else if ((d->flags & JS_DESC_HAS_CONFIGURABLE) && !(d->flags & JS_PROP_CONFIGURABLE) == mutable)
+    else if ((d->flags & JS_DESC_HAS_CONFIGURABLE) && ((d->flags & JS_PROP_CONFIGURABLE) != 0) != mutable)
         why = mutable ? "typed array elements are configurable" : "elements of an immutable buffer are not configurable";
     else if ((d->flags & JS_DESC_HAS_ENUMERABLE) && !(d->flags & JS_PROP_ENUMERABLE))
         why = "typed array elements are enumerable";
     else if (d->flags & (JS_DESC_HAS_GET | JS_DESC_HAS_SET))
         why = "typed array elements cannot be accessors";
-    else if ((d->flags & JS_DESC_HAS_WRITABLE) && !(d->flags & JS_PROP_WRITABLE) == mutable)
+    else if ((d->flags & JS_DESC_HAS_WRITABLE) && ((d->flags & JS_PROP_WRITABLE) != 0) != mutable)
         why = mutable ? "typed array elements are writable" : "elements of an immutable buffer are not writable";
     else if ((d->flags & JS_DESC_HAS_VALUE) && !mutable) {
         jsv cur = get_element(t, ta, idx);

@@ -536,7 +536,14 @@ void cg_get_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int t
     switch (ST_KIND(u)) {
     case ST_LOCAL: cg_op_u16(c, tdz ? OP_get_loc_chk : OP_get_loc, ST_INDEX(u)); break;
     case ST_ARG: cg_op_u16(c, OP_get_arg, ST_INDEX(u)); break;
-    case ST_ENV: cg_op_env(c, tdz ? OP_get_env_chk : OP_get_env, cg_env_depth(c, b->scope), ST_INDEX(u)); break;
+    case ST_ENV:
+        if (b->kind == JSAST_BIND_IMPORT) {
+            cg_op_env(c, OP_get_env, cg_env_depth(c, b->scope), ST_INDEX(u));
+            cg_op_atom(c, OP_import_get, name);
+            break;
+        }
+        cg_op_env(c, tdz ? OP_get_env_chk : OP_get_env, cg_env_depth(c, b->scope), ST_INDEX(u));
+        break;
     case ST_GLOBAL: cg_op_atom(c, OP_get_global, name); break;
     default: cg_op_atom(c, OP_get_name, name); break;
     }
@@ -1026,6 +1033,79 @@ static void record_decls(cg_func *c, jsast_function *fn)
     free(vars); free(funcs); free(lex); free(lexc);
 }
 
+/* The module scope: every binding lives in the module environment, which
+ * module.c creates before linking (imports are filled in then), so the code
+ * runs inside it instead of pushing it. */
+static void enter_module_scope(cg_func *c, jsast_scope *s)
+{
+    s->user = SC_ENTERED | SC_ENV_LIVE;
+    c->scope = s;
+    js_scope_desc *d = jsvm_scope_desc_new(c->unit->t, s->nbindings);
+    if (!d) { c->unit->failed = 1; return; }
+    cg_const(c, jsv_cell(d));
+    for (uint32_t i = 0; i < s->nbindings; i++) {
+        jsast_binding *b = s->bindings[i];
+        d->names[i] = cg_atom_value(c, b->name);
+        d->kinds[i] = var_kind_of(b);
+        b->user = ST_MAKE(ST_ENV, i);
+    }
+    c->bc->module_desc = d;
+}
+
+static jsast_str *arena_str(jsast_program *prog, const char *ascii)
+{
+    size_t n = strlen(ascii);
+    jsast_str *s = jsast_alloc(prog->arena, sizeof(jsast_str) + (n + 1) * sizeof(uint16_t));
+    if (!s) return NULL;
+    s->len = (uint32_t)n;
+    s->latin1 = 1;
+    for (size_t i = 0; i < n; i++) s->chars[i] = (uint8_t)ascii[i];
+    return s;
+}
+
+const jsast_str *cg_default_name(cg_func *c)
+{
+    if (!c->unit->default_name) c->unit->default_name = arena_str(c->unit->prog, "default");
+    if (!c->unit->default_name) cg_fail_oom(c);
+    return c->unit->default_name;
+}
+
+/* Binding of a hoisted module function: its name, or "*default*" for
+ * `export default function () {}`. */
+static jsast_binding *module_fn_binding(jsast_function *fn, jsast_scope *s)
+{
+    if (fn->id) return fn->id->u.ident.binding;
+    for (uint32_t i = 0; i < s->nbindings; i++)
+        if (s->bindings[i]->decl == fn->node) return s->bindings[i];
+    return NULL;
+}
+
+/* InitializeEnvironment's function instantiation as separate code, run once
+ * the environment exists and before any module of the graph evaluates. */
+static js_function_bc *compile_module_init(cg_func *body, jsast_scope *s)
+{
+    cg_unit *u = body->unit;
+    cg_func c;
+    init_func(&c, NULL, u, NULL);
+    if (u->failed) { free_func(&c); return NULL; }
+    js_function_bc *bc = c.bc;
+    bc->flags = JSFB_MODULE | JSFB_STRICT;
+    c.strict = 1;
+    bc->name = JSV_UNDEFINED;
+    c.scope = s;
+    for (uint32_t i = 0; i < s->funcs.count; i++) {
+        jsast_function *fn = s->funcs.items[i]->u.func.fn;
+        cg_emit_closure(&c, fn, fn->name ? NULL : cg_default_name(&c));
+        jsast_binding *b = module_fn_binding(fn, s);
+        if (b) cg_put_binding_b(&c, b, b->name, 1, 0, 0);
+        else cg_emit(&c, OP_drop);
+    }
+    cg_emit(&c, OP_return_undef);
+    finish_function(&c);
+    free_func(&c);
+    return u->failed ? NULL : bc;
+}
+
 static js_function_bc *compile_program(cg_unit *u, jsast_program *prog)
 {
     cg_func c;
@@ -1042,6 +1122,21 @@ static js_function_bc *compile_program(cg_unit *u, jsast_program *prog)
     c.scope = NULL;
     record_decls(&c, fn);
     jsast_scope *s = fn->scope;
+    if (fn->kind == JSAST_FN_MODULE && s) {
+        if (fn->flags & JSAST_FN_HAS_TLA) { bc->flags |= JSFB_ASYNC; c.is_async = 1; }
+        c.completion = -1;
+        enter_module_scope(&c, s);
+        if (!u->failed) {
+            js_function_bc *ibc = compile_module_init(&c, s);
+            if (ibc) { cg_const(&c, jsv_cell(ibc)); bc->module_init = ibc; }
+        }
+        cg_stmts(&c, &fn->body);
+        cg_emit(&c, OP_return_undef);
+        s->user = 0;
+        finish_function(&c);
+        free_func(&c);
+        return u->failed ? NULL : bc;
+    }
     if (s) {
         if (fn->kind == JSAST_FN_EVAL && !c.strict) {
             /* var-scoped names go to the caller's variable environment */

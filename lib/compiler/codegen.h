@@ -87,6 +87,7 @@ typedef struct cg_unit {
     int eval_mode;              /* 0 script, 1 direct eval, 2 indirect eval, 3 dynamic function */
     int failed;                 /* an exception is pending */
     int flags;
+    jsast_str *default_name;    /* "default" (module default exports), made on demand */
 } cg_unit;
 
 /* codegen.c: emit helpers */
@@ -117,6 +118,8 @@ uint32_t cg_new_local(cg_func *c, const jsast_str *name);
 void cg_pos(cg_func *c, const jsast_node *n);
 void cg_fail_oom(cg_func *c);
 void cg_syntax_error(cg_func *c, const jsast_node *n, const char *msg);
+/* The name "default" given to anonymous default exports. */
+const jsast_str *cg_default_name(cg_func *c);
 
 /* scopes and bindings */
 void cg_enter_scope(cg_func *c, jsast_scope *s, int init_funcs);

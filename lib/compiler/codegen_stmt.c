@@ -698,11 +698,25 @@ void cg_stmt(cg_func *c, const jsast_node *n)
         break;
     }
     case JSAST_IMPORT_DECL:
-    case JSAST_EXPORT_NAMED:
-    case JSAST_EXPORT_DEFAULT:
     case JSAST_EXPORT_ALL:
-        cg_syntax_error(c, n, "modules not supported yet");
+        break;      /* linked by module.c */
+    case JSAST_EXPORT_NAMED:
+        if (n->u.export_named.decl) cg_stmt(c, n->u.export_named.decl);
         break;
+    case JSAST_EXPORT_DEFAULT: {
+        const jsast_node *d = n->u.export_default.decl;
+        jsast_binding *b = n->u.export_default.binding;
+        if (d->kind == JSAST_FUNC_DECL) break;   /* hoisted */
+        if (d->kind == JSAST_CLASS_DECL) {
+            jsast_class *cls = d->u.cls.cls;
+            cg_class(c, cls, cls->name ? NULL : cg_default_name(c));
+        } else {
+            cg_expr_named(c, d, cg_default_name(c));
+        }
+        if (b) cg_put_binding_b(c, b, b->name, 1, 0, 0);
+        else cg_emit(c, OP_drop);
+        break;
+    }
     default:
         /* an expression in statement position */
         cg_expr_drop(c, n);

@@ -354,13 +354,13 @@ const uint16_t *jsre_group_name(const jsre_prog *p, int i, uint32_t *len)
 
 int jsre_validate_pattern(const uint16_t *pat, size_t len, const char *flags, char *err, size_t errlen)
 {
-    uint16_t fb[16];
+    uint16_t fb[8];
     size_t fn = strlen(flags);
     unsigned fl;
     int oom = 0;
-    if (fn > 16) fn = 16;
-    for (size_t i = 0; i < fn; i++) fb[i] = (uint8_t)flags[i];
-    if (jsre_parse_flags(fb, strlen(flags) > 16 ? 17 : fn, &fl) < 0 || strlen(flags) > 8) {
+    /* eight distinct flags at most: anything longer repeats one */
+    for (size_t i = 0; i < fn && i < 8; i++) fb[i] = (uint8_t)flags[i];
+    if (fn > 8 || jsre_parse_flags(fb, fn, &fl) < 0) {
         if (errlen) snprintf(err, errlen, "Invalid regular expression flags '%s'", flags);
         return -1;
     }

@@ -76,6 +76,15 @@ static void *amalloc(re_parser *P, size_t n)
     return r;
 }
 
+/* Grows arena memory (old contents copied); the arena frees everything at
+ * once, so temporaries need no cleanup when a SyntaxError longjmps out. */
+static void *arealloc(re_parser *P, void *p, size_t old, size_t n)
+{
+    void *q = amalloc(P, n);
+    if (p && old) memcpy(q, p, old < n ? old : n);
+    return q;
+}
+
 void jsre_parse_free_arena(void *arena)
 {
     arena_blk *b = arena;
@@ -113,7 +122,7 @@ static void cs_add(re_parser *P, re_cset *s, uint32_t lo, uint32_t hi)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 8;
-        s->r = xrealloc(P, s->r, s->cap * 2 * sizeof(uint32_t));
+        s->r = arealloc(P, s->r, s->n * 2 * sizeof(uint32_t), s->cap * 2 * sizeof(uint32_t));
     }
     s->r[2 * s->n] = lo;
     s->r[2 * s->n + 1] = hi;
@@ -159,7 +168,6 @@ static void cs_invert(re_parser *P, re_cset *s)
         next = s->r[2 * i + 1] + 1;
     }
     if (next <= 0x10FFFF) cs_add(P, &o, next, 0x10FFFF);
-    free(s->r);
     *s = o;
 }
 
@@ -174,7 +182,6 @@ static void cs_intersect(re_parser *P, re_cset *a, const re_cset *b)
             if (lo <= hi) cs_add(P, &o, lo, hi);
         }
     cs_norm(&o);
-    free(a->r);
     *a = o;
 }
 
@@ -184,7 +191,6 @@ static void cs_subtract(re_parser *P, re_cset *a, const re_cset *b)
     cs_union(P, &nb, b);
     cs_invert(P, &nb);
     cs_intersect(P, a, &nb);
-    free(nb.r);
 }
 
 /* Adds Canonicalize(a) for every member a: matching then tests Canonicalize(ch). */
@@ -212,8 +218,10 @@ static int add_class(re_parser *P, re_cset *s)
     }
     re_class *c = &P->classes[P->nclasses];
     memset(c, 0, sizeof *c);
-    c->r = s->r;
     c->n = s->n;
+    c->r = malloc((s->n ? s->n : 1) * 2 * sizeof(uint32_t));
+    if (!c->r) oom(P);
+    if (s->n) memcpy(c->r, s->r, s->n * 2 * sizeof(uint32_t));
     s->r = NULL;
     s->n = s->cap = 0;
     for (uint32_t i = 0; i < c->n; i++)
@@ -378,7 +386,6 @@ static int class_escape(re_parser *P, uint32_t c, re_cset *s)
     }
     if (c == 'D' || c == 'S' || c == 'W') cs_invert(P, &t);
     cs_union(P, s, &t);
-    free(t.r);
     return 1;
 }
 
@@ -424,8 +431,7 @@ static void parse_property(re_parser *P, int negate, re_cset *out, re_strs *ss)
             cs_norm(&t);
             if (negate) cs_invert(P, &t);
             cs_union(P, out, &t);
-            free(t.r);
-            return;
+                    return;
         }
     } else {
         if (!nn) fail(P, "invalid property name");
@@ -454,7 +460,6 @@ static void parse_property(re_parser *P, int negate, re_cset *out, re_strs *ss)
     cs_norm(&t);
     if (negate) cs_invert(P, &t);
     cs_union(P, out, &t);
-    free(t.r);
 }
 
 /* Legacy octal escape (Annex B) with the first digit at pos. */
@@ -571,10 +576,8 @@ static re_node *parse_class(re_parser *P)
                 if (c1 > c2) fail(P, "range out of order in character class");
                 cs_add(P, &s, (uint32_t)c1, (uint32_t)c2);
             }
-            free(b.r);
         } else if (c1 >= 0) cs_add(P, &s, (uint32_t)c1, (uint32_t)c1);
         else cs_union(P, &s, &a);
-        free(a.r);
     }
     return class_node(P, &s, neg);
 }
@@ -594,8 +597,8 @@ static void strs_push(re_parser *P, re_strs *ss, const uint32_t *cp, uint32_t n)
 {
     if (ss->n == ss->cap) {
         ss->cap = ss->cap ? ss->cap * 2 : 4;
-        ss->s = xrealloc(P, ss->s, ss->cap * sizeof(uint32_t *));
-        ss->len = xrealloc(P, ss->len, ss->cap * sizeof(uint32_t));
+        ss->s = arealloc(P, ss->s, ss->n * sizeof(uint32_t *), ss->cap * sizeof(uint32_t *));
+        ss->len = arealloc(P, ss->len, ss->n * sizeof(uint32_t), ss->cap * sizeof(uint32_t));
     }
     uint32_t *c = amalloc(P, (n ? n : 1) * sizeof(uint32_t));
     memcpy(c, cp, n * sizeof(uint32_t));
@@ -612,9 +615,6 @@ static int strs_has(const re_strs *ss, const uint32_t *cp, uint32_t n)
 
 static void vset_free(re_vset *v)
 {
-    free(v->cs.r);
-    free(v->ss.s);
-    free(v->ss.len);
     memset(v, 0, sizeof *v);
 }
 
@@ -726,14 +726,12 @@ static void parse_class_v_body(re_parser *P, re_vset *out, int *may_strings)
                 re_strs keep = { 0 };
                 for (uint32_t i = 0; i < out->ss.n; i++)
                     if (strs_has(&b.ss, out->ss.s[i], out->ss.len[i])) strs_add(P, &keep, out->ss.s[i], out->ss.len[i]);
-                free(out->ss.s); free(out->ss.len);
                 out->ss = keep;
             } else {
                 cs_subtract(P, &out->cs, &b.cs);
                 re_strs keep = { 0 };
                 for (uint32_t i = 0; i < out->ss.n; i++)
                     if (!strs_has(&b.ss, out->ss.s[i], out->ss.len[i])) strs_add(P, &keep, out->ss.s[i], out->ss.len[i]);
-                free(out->ss.s); free(out->ss.len);
                 out->ss = keep;
             }
             vset_free(&b);
@@ -1074,9 +1072,7 @@ static re_node *parse_disjunction(re_parser *P)
         /* Names of earlier alternatives may be reused in this one. */
         int k = P->nvisible - start;
         if (k > 0) {
-            int *h = realloc(hidden, (nhidden + k) * sizeof(int));
-            if (!h) { free(hidden); oom(P); }
-            hidden = h;
+            hidden = arealloc(P, hidden, nhidden * sizeof(int), (nhidden + k) * sizeof(int));
             memcpy(hidden + nhidden, P->visible + start, k * sizeof(int));
             nhidden += k;
             P->nvisible = start;
@@ -1086,7 +1082,6 @@ static re_node *parse_disjunction(re_parser *P)
         tail = &a->next;
     }
     for (int i = 0; i < nhidden; i++) push_visible(P, hidden[i]);
-    free(hidden);
     return alt;
 }
 

@@ -95,6 +95,9 @@ typedef struct js_function_bc {
     jsv decl_lex_const;        /* array of booleans */
     uint32_t env_size_hint;
     uint16_t *arg_env_slots;   /* mapped arguments: env slot per parameter (0xFFFF: unmapped) */
+    /* module code (JSFB_MODULE): both also sit in consts, which keeps them alive */
+    js_scope_desc *module_desc;            /* the module environment's layout */
+    struct js_function_bc *module_init;    /* hoisted function instantiation, run at link time */
 } js_function_bc;
 
 /* A closure: object of class JS_CLASS_FUNCTION_BC. */
@@ -118,6 +121,8 @@ typedef struct js_function {
 #define JS_ENV_WITH    1       /* object environment of `with` */
 #define JS_ENV_GLOBAL  2       /* vars[0] = global object, vars[1] = lexical record object */
 #define JS_ENV_THIS    3       /* this box: vars[0] */
+#define JS_ENV_IMPORT  4       /* import binding indirection (module.c): the binding is
+                                  outer->vars[vars[0]]; stored in the importer's slot */
 
 typedef struct js_env {
     js_cell h;                 /* JS_CELL_ENV; h.flags = JS_ENV_* */
@@ -161,6 +166,18 @@ typedef struct js_vm_thread {
     uint32_t nframes, cap;
     jsv *stack_end;
 } js_vm_thread;
+
+/* An import binding's slot holds either the value itself (namespace imports) or
+ * a JS_ENV_IMPORT alias; returns the aliased value (maybe JSV_UNINITIALIZED). */
+static inline jsv jsvm_import_deref(jsv v)
+{
+    if (jsv_is_cell(v) && ((js_cell *)jsv_get_ptr(v))->type == JS_CELL_ENV &&
+        ((js_cell *)jsv_get_ptr(v))->flags == JS_ENV_IMPORT) {
+        js_env *al = jsv_get_ptr(v);
+        return al->outer->vars[jsv_get_int(al->vars[0])];
+    }
+    return v;
+}
 
 /* function.c */
 js_function_bc *jsvm_function_bc_new(js_thread *t);

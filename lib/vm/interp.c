@@ -805,6 +805,13 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         f->env = e;
         NEXT();
     }
+    CASE(import_get) {
+        uint32_t idx = rd32(pc); pc += 4;
+        v = jsvm_import_deref(sp[-1]);
+        if (v == JSV_UNINITIALIZED) { throw_tdz(t, K[idx]); goto exception; }
+        sp[-1] = v;
+        NEXT();
+    }
     CASE(throw_const) {
         uint32_t idx = rd32(pc); pc += 4;
         jsvm_throw_with_key(t, JS_ERR_TYPE, "Assignment to constant variable '%s'", K[idx]);
