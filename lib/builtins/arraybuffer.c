@@ -87,6 +87,27 @@ js_array_buffer *jsab_new_copy(js_thread *t, const uint8_t *src, size_t len)
     return b;
 }
 
+uint64_t jsbi_shared_array_buffer_from_storage(js_thread *t, jssab_storage *s)
+{
+    js_array_buffer *b = (js_array_buffer *)jsobj_new_from_ctor(t, JSV_UNDEFINED, JS_INTR_SharedArrayBufferPrototype,
+                                                                JS_CLASS_SHARED_ARRAY_BUFFER);
+    if (!b)
+        return JSV_EXCEPTION;
+    jssab_retain(s);
+    b->store = s;
+    b->detach_key = JSV_UNDEFINED;
+    b->shared = 1;
+    b->resizable = s->max_byte_length != jssab_length(s);
+    b->max_byte_length = s->max_byte_length;
+    return jsv_object(b);
+}
+
+jssab_storage *jsbi_array_buffer_storage(uint64_t v)
+{
+    js_array_buffer *b = jsab_get(v);
+    return b ? b->store : NULL;
+}
+
 int jsbi_array_buffer_detach(js_thread *t, jsv buf, jsv key)
 {
     js_array_buffer *b = jsab_get(buf);

@@ -10,6 +10,12 @@
 #include "binary.h"
 #include "../core/bigint.h"
 
+/* Layer A (lib/threads/waiter.c) provides the blocking wait, waitAsync and
+ * notify on the cluster's waiter lists; weak so that this module links (and
+ * falls back to the validating stubs below) without it. */
+jsv jsw_atomics_wait(js_thread *t, jsv this_val, int argc, jsv *argv, int magic) __attribute__((weak));
+jsv jsw_atomics_notify(js_thread *t, jsv this_val, int argc, jsv *argv, int magic) __attribute__((weak));
+
 /* ValidateIntegerTypedArray */
 static js_typed_array *validate_integer_ta(js_thread *t, jsv v, int waitable, int write)
 {
@@ -209,6 +215,8 @@ int jsbi_init_atomics(js_thread *t, js_realm *realm)
     if (!a)
         return -1;
     realm->intrinsics[JS_INTR_Atomics] = jsv_object(a);
+    js_native_fn wait_fn = jsw_atomics_wait ? jsw_atomics_wait : atomics_wait;
+    js_native_fn notify_fn = jsw_atomics_notify ? jsw_atomics_notify : atomics_notify;
     if (jsobj_define_fn(t, a, "add", atomics_rmw, 3, JSSAB_ADD) < 0 ||
         jsobj_define_fn(t, a, "and", atomics_rmw, 3, JSSAB_AND) < 0 ||
         jsobj_define_fn(t, a, "compareExchange", atomics_compare_exchange, 4, 0) < 0 ||
@@ -218,9 +226,9 @@ int jsbi_init_atomics(js_thread *t, js_realm *realm)
         jsobj_define_fn(t, a, "or", atomics_rmw, 3, JSSAB_OR) < 0 ||
         jsobj_define_fn(t, a, "store", atomics_store, 3, 0) < 0 ||
         jsobj_define_fn(t, a, "sub", atomics_rmw, 3, JSSAB_SUB) < 0 ||
-        jsobj_define_fn(t, a, "wait", atomics_wait, 4, 0) < 0 ||
-        jsobj_define_fn(t, a, "waitAsync", atomics_wait, 4, 1) < 0 ||
-        jsobj_define_fn(t, a, "notify", atomics_notify, 3, 0) < 0 ||
+        jsobj_define_fn(t, a, "wait", wait_fn, 4, 0) < 0 ||
+        jsobj_define_fn(t, a, "waitAsync", wait_fn, 4, 1) < 0 ||
+        jsobj_define_fn(t, a, "notify", notify_fn, 3, 0) < 0 ||
         jsobj_define_fn(t, a, "xor", atomics_rmw, 3, JSSAB_XOR) < 0 ||
         jsobj_define_fn(t, a, "pause", atomics_pause, 0, 0) < 0 ||
         jsbi_set_tag(t, a, "Atomics") < 0)

@@ -377,6 +377,17 @@ static int ta_own_keys(js_thread *t, js_object *o, js_keylist *out)
     return jsobj_ordinary_own_keys(t, o, out);
 }
 
+/* [[PreventExtensions]]: refused unless IsTypedArrayFixedLength, since elements
+ * could otherwise appear on a non-extensible object when the buffer grows. */
+static int ta_prevent_extensions(js_thread *t, js_object *o)
+{
+    js_typed_array *ta = (js_typed_array *)o;
+    if (ta->length_tracking || (ta->buffer->resizable && !ta->buffer->shared))
+        return 0;
+    o->h.flags &= ~JS_OBJ_EXTENSIBLE;
+    return 1;
+}
+
 static void ta_trace(js_gc_tracer *trc, js_object *o)
 {
     jsgc_mark_cell(trc, ((js_typed_array *)o)->buffer);
@@ -393,6 +404,7 @@ const js_class_ops jsclass_typed_array = {
     .set = ta_set,
     .delete_property = ta_delete,
     .own_keys = ta_own_keys,
+    .prevent_extensions = ta_prevent_extensions,
 };
 
 /* ---- creation ---- */

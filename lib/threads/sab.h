@@ -64,4 +64,16 @@ void jssab_atomic_store(void *p, int size, uint64_t v);
 uint64_t jssab_atomic_rmw(void *p, int size, int op, uint64_t v);
 uint64_t jssab_atomic_cmpxchg(void *p, int size, uint64_t expected, uint64_t replacement);
 
+/*
+ * Object-level entry points for Layer A (agents, structured clone), defined in
+ * lib/builtins/arraybuffer.c. They run on the calling runtime's thread.
+ */
+struct js_thread;
+/* A new SharedArrayBuffer object of t's current realm viewing s (takes a new
+ * reference). Returns the object as a jsv (uint64_t), or JSV_EXCEPTION. */
+uint64_t jsbi_shared_array_buffer_from_storage(struct js_thread *t, jssab_storage *s);
+/* The storage behind an ArrayBuffer/SharedArrayBuffer value, or NULL when v is
+ * not one or is detached. The caller retains it if it keeps it. */
+jssab_storage *jsbi_array_buffer_storage(uint64_t v);
+
 #endif

@@ -336,7 +336,7 @@ jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key key, int typeof_mode, js
         case JS_ENV_DECL: {
             int i = desc_find(e, key);
             if (i >= 0) {
-                jsv v = e->vars[i];
+                jsv v = jsvm_import_deref(e->vars[i]);
                 if (v == JSV_UNINITIALIZED) return tdz_error(t, key);
                 return v;
             }
@@ -379,7 +379,7 @@ int jsvm_env_put_name(js_thread *t, js_env *env, js_key key, jsv v, int strict, 
             int i = desc_find(e, key);
             if (i >= 0) {
                 uint8_t k = e->desc->kinds[i];
-                if (!init && e->vars[i] == JSV_UNINITIALIZED) { tdz_error(t, key); return -1; }
+                if (!init && jsvm_import_deref(e->vars[i]) == JSV_UNINITIALIZED) { tdz_error(t, key); return -1; }
                 if (!init && (k == JS_VAR_CONST || k == JS_VAR_CONST_SLOPPY)) {
                     if (k == JS_VAR_CONST_SLOPPY && !strict) return 0;
                     jsvm_throw_with_key(t, JS_ERR_TYPE, "Assignment to constant variable '%s'", key);
@@ -562,7 +562,7 @@ jsv jsvm_ref_get(js_thread *t, jsv cont, jsv k, int strict)
     if (jsv_is_cell(cont)) {
         js_env *e = jsv_get_ptr(cont);
         if (e->h.flags == JS_ENV_GLOBAL) return global_get_env(t, e, k, 0);
-        jsv v = e->vars[jsv_get_int(k)];
+        jsv v = jsvm_import_deref(e->vars[jsv_get_int(k)]);
         if (v == JSV_UNINITIALIZED) return tdz_error(t, e->desc->names[jsv_get_int(k)]);
         return v;
     }
@@ -587,7 +587,7 @@ int jsvm_ref_put(js_thread *t, jsv cont, jsv k, jsv v, int strict)
         int i = jsv_get_int(k);
         jsv name = e->desc->names[i];
         uint8_t kind = e->desc->kinds[i];
-        if (e->vars[i] == JSV_UNINITIALIZED) { tdz_error(t, name); return -1; }
+        if (jsvm_import_deref(e->vars[i]) == JSV_UNINITIALIZED) { tdz_error(t, name); return -1; }
         if (kind == JS_VAR_CONST || kind == JS_VAR_CONST_SLOPPY) {
             if (kind == JS_VAR_CONST_SLOPPY && !strict) return 0;
             jsvm_throw_with_key(t, JS_ERR_TYPE, "Assignment to constant variable '%s'", name);

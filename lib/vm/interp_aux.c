@@ -10,11 +10,12 @@
 #include "function.h"
 #include "interp.h"
 #include "../builtins/promise.h"
+#include "module.h"
 
 /* Provided by the RegExp module when linked. */
 jsv jsbi_regexp_create(js_thread *t, js_string *pattern, js_string *flags) __attribute__((weak));
-/* Provided by the module loader when linked. */
-jsv jsvm_dynamic_import(js_thread *t, jsv referrer, jsv specifier, jsv options) __attribute__((weak));
+/* module.c */
+jsv jsvm_dynamic_import(js_thread *t, jsv referrer, jsv specifier, jsv options);
 
 jsv jsvm_regexp_literal(js_thread *t, jsv pattern, jsv flags)
 {
@@ -66,24 +67,15 @@ jsv jsvm_template_object(js_thread *t, js_function_bc *bc, uint32_t idx)
 
 jsv jsvm_import_meta(js_thread *t, js_frame *f)
 {
-    return jsvm_throw_syntax_error(t, "import.meta is only valid in module code");
+    return jsvm_module_import_meta(t, f->bc);
 }
 
 jsv jsvm_do_dynamic_import(js_thread *t, js_frame *f, jsv spec, jsv options)
 {
-    if (jsvm_dynamic_import) return jsvm_dynamic_import(t, f->bc->filename, spec, options);
-    jsv p = jsbi_promise_new(t);
-    if (p == JSV_EXCEPTION) return p;
-    /* ToString(specifier) errors reject too */
-    js_string *s = jsop_to_string(t, spec);
-    jsv err;
-    if (!s) err = jsvm_take_exception(t);
-    else {
-        jsvm_throw_syntax_error(t, "modules not supported yet");
-        err = jsvm_take_exception(t);
-    }
-    if (jsbi_promise_reject(t, p, err) < 0) return JSV_EXCEPTION;
-    return p;
+    /* eval code belongs to the script or module that ran eval */
+    js_frame *r = f;
+    while (r->prev && (r->bc->flags & JSFB_EVAL)) r = r->prev;
+    return jsvm_dynamic_import(t, r->bc->filename, spec, options);
 }
 
 jsv jsvm_delete_property(js_thread *t, jsv obj, jsv key, int strict)

@@ -11,6 +11,7 @@
 #include "interp.h"
 #include "../compiler/parser.h"
 #include "../compiler/codegen.h"
+#include "module.h"
 
 /* RegExp pattern validation for the parser (weak: the RegExp module provides it). */
 int jsre_validate_pattern(const uint16_t *pat, size_t len, const char *flags, char *err, size_t errlen) __attribute__((weak));
@@ -73,6 +74,7 @@ static jsv end_outer(js_thread *t, jsv r)
 
 jsv jsvm_eval_script(js_thread *t, const char *src, size_t len, const char *filename, int flags)
 {
+    if ((flags & JSVM_EVAL_MODULE) && (flags & JSVM_EVAL_PARSE_ONLY)) return jsvm_parse_module_only(t, src, len, filename);
     if (flags & JSVM_EVAL_MODULE) return jsvm_eval_module(t, src, len, filename);
     begin_outer(t);
     jsparse_options o;
@@ -80,6 +82,7 @@ jsv jsvm_eval_script(js_thread *t, const char *src, size_t len, const char *file
     jsparse_error err;
     jsast_program *prog = jsparse_utf8(src, len, &o, &err);
     if (!prog) return end_outer(t, throw_parse_error(t, &err, filename));
+    if (flags & JSVM_EVAL_PARSE_ONLY) { jsast_program_free(prog); return JSV_UNDEFINED; }
     js_function_bc *bc = compile_tree(t, prog, filename, 0);
     if (!bc) return end_outer(t, JSV_EXCEPTION);
     return end_outer(t, run_script_bc(t, bc));
@@ -102,11 +105,6 @@ jsv jsvm_eval_string(js_thread *t, js_string *src, const char *filename, int fla
     return end_outer(t, run_script_bc(t, bc));
 }
 
-jsv jsvm_eval_module(js_thread *t, const char *src, size_t len, const char *filename) __attribute__((weak));
-jsv jsvm_eval_module(js_thread *t, const char *src, size_t len, const char *filename)
-{
-    return jsvm_throw_syntax_error(t, "modules not supported yet");
-}
 
 jsv jsvm_indirect_eval(js_thread *t, jsv x)
 {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-js-tests.sh - runs every tests/js/*.js (and *.mjs, as modules) with jsrun.
+# run-js-tests.sh - runs every tests/js/*.js (and *.mjs and modules/*.mjs, as modules) with jsrun.
 # A test passes when jsrun exits 0: each file asserts its own result and
 # throws on failure. Prints one line per test and a summary; exits 1 if any failed.
 # Environment: JSRUN (the jsrun to use), srcdir, JS_TEST_TIMEOUT (seconds, default 60).
@@ -19,7 +19,7 @@ if command -v timeout >/dev/null 2>&1; then runner="timeout $timeout_s"; fi
 pass=0
 fail=0
 failed=""
-for f in "$dir"/*.js "$dir"/*.mjs; do
+for f in "$dir"/*.js "$dir"/*.mjs "$dir"/modules/*.mjs; do
     [ -e "$f" ] || continue
     name=${f#"$dir"/}
     out=$($runner "$JSRUN" "$f" 2>&1)

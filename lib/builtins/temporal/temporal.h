@@ -168,13 +168,32 @@ jsv tp_datetime_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
 int tp_init_yearmonth(js_thread *t, js_realm *realm, js_object *ns);
 jsv tp_make_yearmonth(js_thread *t, tp_date d, jsv new_target);
 jsv tp_make_monthday(js_thread *t, tp_date d, jsv new_target);
+int tp_to_temporal_yearmonth(js_thread *t, jsv item, jsv options, tp_date *out);
+int tp_to_temporal_monthday(js_thread *t, jsv item, jsv options, tp_date *out);
+jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int since);
 
 /* duration.c */
 int tp_init_duration(js_thread *t, js_realm *realm, js_object *ns);
+jsv tp_make_duration(js_thread *t, const double *v, jsv new_target);
+int tp_to_temporal_duration(js_thread *t, jsv item, double *v);
 jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 jsv tp_date_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 
-/* zoned.c / instant.c */
+int tp_difference_settings_time(js_thread *t, int since, jsv o, int fallback_smallest, int default_largest,
+                                int *largest, int *smallest, int *mode, int64_t *inc);
+jsv tp_duration_from_ns(js_thread *t, __int128 ns, int largest, int negate);
+
+/* instant.c */
+int tp_valid_epoch_ns(__int128 ns);
+jsv tp_bigint_from_i128(js_thread *t, __int128 v);
+jsv tp_make_instant(js_thread *t, __int128 ns, jsv new_target);
+__int128 tp_utc_epoch_ns(tp_date d, tp_time tm);
+int tp_to_temporal_instant(js_thread *t, jsv item, __int128 *out);
+int tp_to_time_zone(js_thread *t, jsv v, char *buf, size_t cap, int64_t *offset);
+int tp_format_offset(char *buf, int64_t ns);
+void tp_epoch_to_parts(__int128 ns, tp_date *d, tp_time *tm);
+
+/* zoned.c */
 int tp_init_instant(js_thread *t, js_realm *realm, js_object *ns);
 int tp_zoned_date_time(js_thread *t, js_temporal *z, tp_date *d, tp_time *tm);
 jsv tp_date_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);

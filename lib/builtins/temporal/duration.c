@@ -1,0 +1,980 @@
+/*
+ * duration.c - Temporal.Duration and the difference/addition machinery
+ * shared by PlainDate, PlainTime and PlainDateTime (until/since/add/subtract,
+ * RoundRelativeDuration). Time parts are exact nanosecond counts in __int128.
+ */
+#include "temporal.h"
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NS_DAY ((__int128)86400000000000LL)
+#define MAX_TIME_NS (((__int128)1 << 53) * 1000000000 - 1)
+
+typedef struct idur { int64_t y, mo, w, d; __int128 ns; } idur;   /* internal duration record */
+
+static const char *const du_names[DU_COUNT] = { "years", "months", "weeks", "days", "hours", "minutes",
+                                                "seconds", "milliseconds", "microseconds", "nanoseconds" };
+static const __int128 du_ns[DU_COUNT] = { 0, 0, 0, 0, 3600000000000LL, 60000000000LL, 1000000000LL, 1000000, 1000, 1 };
+
+static int is_valid_duration(const double *v)
+{
+    int sign = 0;
+    for (int i = 0; i < DU_COUNT; i++) {
+        if (!isfinite(v[i])) return 0;
+        int s = v[i] > 0 ? 1 : v[i] < 0 ? -1 : 0;
+        if (s && sign && s != sign) return 0;
+        if (s) sign = s;
+    }
+    for (int i = 0; i < 3; i++) if (fabs(v[i]) >= 4294967296.0) return 0;
+    __int128 tot = 0;
+    for (int i = 3; i < DU_COUNT; i++) {
+        if (fabs(v[i]) > 1e26) return 0;
+        tot += (__int128)v[i] * (i == 3 ? NS_DAY : du_ns[i]);
+    }
+    if (tot < 0) tot = -tot;
+    return tot <= MAX_TIME_NS;
+}
+
+static int dur_sign(const double *v)
+{
+    for (int i = 0; i < DU_COUNT; i++) if (v[i]) return v[i] > 0 ? 1 : -1;
+    return 0;
+}
+
+jsv tp_make_duration(js_thread *t, const double *v, jsv new_target)
+{
+    if (!is_valid_duration(v)) return jsvm_throw_range_error(t, "invalid duration");
+    js_temporal *tp = tp_new(t, new_target, TK_DURATION);
+    if (!tp) return JSV_EXCEPTION;
+    for (int i = 0; i < DU_COUNT; i++) tp->dur[i] = v[i] + 0.0;
+    return jsv_object(&tp->base);
+}
+
+static int to_integer_if_integral(js_thread *t, jsv v, double *out)
+{
+    double d;
+    if (jsop_to_number(t, v, &d) < 0) return -1;
+    if (!isfinite(d) || trunc(d) != d) { jsvm_throw_range_error(t, "duration fields must be integers"); return -1; }
+    *out = d + 0.0;
+    return 0;
+}
+
+/* ISO 8601 duration string. */
+static int parse_duration(const char *s, size_t n, double *v)
+{
+    size_t i = 0;
+    int sign = 1;
+    for (int k = 0; k < DU_COUNT; k++) v[k] = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-')) { if (s[i] == '-') sign = -1; i++; }
+    if (i >= n || (s[i] != 'P' && s[i] != 'p')) return -1;
+    i++;
+    int in_time = 0, last = -1, any = 0, had_frac = 0, any_time = 0;
+    __int128 extra = 0;
+    while (i < n) {
+        if (s[i] == 'T' || s[i] == 't') {
+            if (in_time) return -1;
+            in_time = 1; i++;
+            if (i >= n) return -1;
+            continue;
+        }
+        if (had_frac) return -1;
+        size_t st = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == st) return -1;
+        char num[400];
+        if (i - st >= sizeof num) return -1;
+        memcpy(num, s + st, i - st); num[i - st] = 0;
+        int64_t frac = 0; int has_frac = 0;
+        if (i < n && (s[i] == '.' || s[i] == ',')) {
+            i++;
+            size_t fs = i; int k = 0;
+            while (i < n && s[i] >= '0' && s[i] <= '9') { if (k < 9) { frac = frac * 10 + (s[i] - '0'); k++; } else return -1; i++; }
+            if (i == fs) return -1;
+            while (k < 9) { frac *= 10; k++; }
+            has_frac = 1;
+        }
+        if (i >= n) return -1;
+        char u = s[i++];
+        if (u >= 'a' && u <= 'z') u -= 32;
+        int idx;
+        if (!in_time) {
+            idx = u == 'Y' ? 0 : u == 'M' ? 1 : u == 'W' ? 2 : u == 'D' ? 3 : -1;
+            if (has_frac) return -1;
+        } else {
+            idx = u == 'H' ? 4 : u == 'M' ? 5 : u == 'S' ? 6 : -1;
+            any_time = 1;
+        }
+        if (idx < 0 || idx <= last) return -1;
+        last = idx;
+        v[idx] = strtod(num, NULL);
+        any = 1;
+        if (has_frac) {
+            had_frac = 1;
+            extra = (__int128)frac * (idx == 4 ? 3600 : idx == 5 ? 60 : 1);
+        }
+    }
+    if (!any || (in_time && !any_time)) return -1;
+    if (extra) {
+        int start = last + 1;
+        for (int k = start; k < DU_COUNT; k++) {
+            __int128 q = extra / du_ns[k];
+            extra -= q * du_ns[k];
+            v[k] = (double)q;
+        }
+    }
+    for (int k = 0; k < DU_COUNT; k++) v[k] = v[k] * sign + 0.0;
+    return 0;
+}
+
+/* ToTemporalPartialDurationRecord: -1 exception, 0 ok (at least one field). */
+static int read_partial_duration(js_thread *t, jsv obj, double *v, int *has)
+{
+    static const int order[DU_COUNT] = { DU_DAYS, DU_HOURS, DU_US, DU_MS, DU_MINUTES, DU_MONTHS, DU_NS,
+                                         DU_SECONDS, DU_WEEKS, DU_YEARS };
+    int any = 0;
+    for (int k = 0; k < DU_COUNT; k++) {
+        int idx = order[k];
+        jsv x = tp_get_prop(t, obj, du_names[idx]);
+        if (x == JSV_EXCEPTION) return -1;
+        has[idx] = 0;
+        if (!jsv_is_undefined(x)) {
+            if (to_integer_if_integral(t, x, &v[idx]) < 0) return -1;
+            has[idx] = 1;
+            any = 1;
+        }
+    }
+    if (!any) { jsvm_throw_type_error(t, "no duration fields given"); return -1; }
+    return 0;
+}
+
+int tp_to_temporal_duration(js_thread *t, jsv item, double *v)
+{
+    js_temporal *d = tp_get(item, TK_DURATION);
+    if (d) { memcpy(v, d->dur, sizeof d->dur); return 0; }
+    if (jsv_is_string(item)) {
+        char buf[512];
+        int n = tp_string_ascii(JSV_STR(item), buf, sizeof buf);
+        if (n < 0 || parse_duration(buf, (size_t)n, v) < 0) {
+            jsvm_throw_range_error(t, "invalid ISO 8601 duration string");
+            return -1;
+        }
+        if (!is_valid_duration(v)) { jsvm_throw_range_error(t, "invalid duration"); return -1; }
+        return 0;
+    }
+    if (!jsv_is_object(item)) { jsvm_throw_type_error(t, "cannot convert to Temporal.Duration"); return -1; }
+    int has[DU_COUNT];
+    for (int k = 0; k < DU_COUNT; k++) v[k] = 0;
+    if (read_partial_duration(t, item, v, has) < 0) return -1;
+    if (!is_valid_duration(v)) { jsvm_throw_range_error(t, "invalid duration"); return -1; }
+    return 0;
+}
+
+/* ---- internal records ---- */
+
+static __int128 time_part_ns(const double *v, int with_days)
+{
+    __int128 s = with_days ? (__int128)v[DU_DAYS] * NS_DAY : 0;
+    for (int i = 4; i < DU_COUNT; i++) s += (__int128)v[i] * du_ns[i];
+    return s;
+}
+
+static idur to_internal(const double *v, int with_24h_days)
+{
+    idur r = { (int64_t)v[0], (int64_t)v[1], (int64_t)v[2], with_24h_days ? 0 : (int64_t)v[3], time_part_ns(v, with_24h_days) };
+    return r;
+}
+
+static int default_largest_unit(const double *v)
+{
+    for (int i = 0; i < DU_COUNT; i++) if (v[i]) return i;
+    return U_NS;
+}
+
+static int idur_sign(const idur *d)
+{
+    if (d->y) return d->y > 0 ? 1 : -1;
+    if (d->mo) return d->mo > 0 ? 1 : -1;
+    if (d->w) return d->w > 0 ? 1 : -1;
+    if (d->d) return d->d > 0 ? 1 : -1;
+    return d->ns > 0 ? 1 : d->ns < 0 ? -1 : 0;
+}
+
+/* TemporalDurationFromInternal */
+static int from_internal(js_thread *t, const idur *d, int largest, double *v)
+{
+    __int128 ns = d->ns < 0 ? -d->ns : d->ns;
+    int sign = d->ns < 0 ? -1 : 1;
+    __int128 f[DU_COUNT] = { 0 };
+    int start = largest <= U_DAY ? U_DAY : largest;
+    for (int i = start; i < DU_COUNT; i++) {
+        __int128 unit = i == U_DAY ? NS_DAY : du_ns[i];
+        f[i] = ns / unit;
+        ns -= f[i] * unit;
+    }
+    v[0] = (double)d->y; v[1] = (double)d->mo; v[2] = (double)d->w;
+    v[3] = (double)(d->d + (int64_t)f[3] * sign);
+    for (int i = 4; i < DU_COUNT; i++) v[i] = (double)(f[i] * sign);
+    for (int i = 0; i < DU_COUNT; i++) v[i] += 0.0;
+    if (!is_valid_duration(v)) { jsvm_throw_range_error(t, "duration out of range"); return -1; }
+    return 0;
+}
+
+/* ---- ISO date arithmetic ---- */
+
+static void balance_ym(int64_t y, int64_t m, int64_t *oy, int64_t *om)
+{
+    int64_t m0 = m - 1;
+    int64_t q = m0 / 12; if (m0 % 12 < 0) q--;
+    *oy = y + q;
+    *om = m0 - q * 12 + 1;
+}
+
+/* CalendarDateAdd for iso8601. */
+static int date_add(js_thread *t, tp_date d, const idur *dur, int overflow, tp_date *out)
+{
+    int64_t y, m;
+    balance_ym((int64_t)d.year + dur->y, (int64_t)d.month + dur->mo, &y, &m);
+    if (y < -300000 || y > 300000) { jsvm_throw_range_error(t, "date outside the supported range"); return -1; }
+    tp_date mid;
+    if (tp_regulate_date(t, (double)y, (double)m, d.day, overflow, &mid) < 0) return -1;
+    int64_t days = dur->d + 7 * dur->w;
+    int64_t e = tp_epoch_days(mid.year, mid.month, mid.day) + days;
+    if (e < -100000001 || e > 100000000) { jsvm_throw_range_error(t, "date outside the supported range"); return -1; }
+    *out = tp_from_epoch_days(e);
+    return 0;
+}
+
+static int surpasses(int sign, int64_t y, int64_t m, int64_t d, tp_date two)
+{
+    if (y != two.year) return sign * (y - two.year) > 0;
+    if (m != two.month) return sign * (m - two.month) > 0;
+    if (d != two.day) return sign * (d - two.day) > 0;
+    return 0;
+}
+
+/* CalendarDateUntil for iso8601. */
+static idur date_until(tp_date one, tp_date two, int largest)
+{
+    idur r = { 0, 0, 0, 0, 0 };
+    int sign = -tp_compare_date(one, two);
+    if (!sign) return r;
+    int64_t years = 0, months = 0;
+    if (largest == U_YEAR || largest == U_MONTH) {
+        int64_t cy = (int64_t)two.year - one.year;
+        if (cy) cy -= sign;
+        while (!surpasses(sign, one.year + cy, one.month, one.day, two)) { years = cy; cy += sign; }
+        int64_t cm = sign, iy, im;
+        balance_ym(one.year + years, one.month + cm, &iy, &im);
+        while (!surpasses(sign, iy, im, one.day, two)) {
+            months = cm; cm += sign;
+            balance_ym(iy, im + sign, &iy, &im);
+        }
+        if (largest == U_MONTH) { months += years * 12; years = 0; }
+    }
+    int64_t iy, im;
+    balance_ym(one.year + years, one.month + months, &iy, &im);
+    tp_date c = tp_constrain_date((double)iy, (double)im, one.day);
+    int64_t days = tp_epoch_days(two.year, two.month, two.day) - tp_epoch_days(c.year, c.month, c.day);
+    r.y = years; r.mo = months;
+    if (largest == U_WEEK) { r.w = days / 7; days %= 7; }
+    r.d = days;
+    return r;
+}
+
+static __int128 epoch_ns(tp_date d, tp_time tm)
+{
+    return (__int128)tp_epoch_days(d.year, d.month, d.day) * NS_DAY + tp_time_ns(tm);
+}
+
+/* DifferenceISODateTime */
+static idur diff_datetime(tp_date d1, tp_time t1, tp_date d2, tp_time t2, int largest)
+{
+    __int128 tns = (__int128)tp_time_ns(t2) - tp_time_ns(t1);
+    int tsign = tns > 0 ? 1 : tns < 0 ? -1 : 0;
+    int dsign = tp_compare_date(d2, d1);
+    tp_date adj = d2;
+    if (tsign && tsign == -dsign) {
+        adj = tp_from_epoch_days(tp_epoch_days(d2.year, d2.month, d2.day) + tsign);
+        tns -= tsign * NS_DAY;
+    }
+    int dl = largest < U_DAY ? largest : U_DAY;
+    idur r = date_until(d1, adj, dl);
+    if (largest > U_DAY) { tns += (__int128)r.d * NS_DAY; r.d = 0; }
+    r.ns = tns;
+    return r;
+}
+
+static int unsigned_mode(int mode, int neg)
+{
+    /* 0 zero, 1 infinity, 2 half-zero, 3 half-infinity, 4 half-even */
+    switch (mode) {
+    case RM_CEIL: return neg ? 0 : 1;
+    case RM_FLOOR: return neg ? 1 : 0;
+    case RM_EXPAND: return 1;
+    case RM_TRUNC: return 0;
+    case RM_HALF_CEIL: return neg ? 2 : 3;
+    case RM_HALF_FLOOR: return neg ? 3 : 2;
+    case RM_HALF_EXPAND: return 3;
+    case RM_HALF_TRUNC: return 2;
+    default: return 4;
+    }
+}
+
+typedef struct nudge { idur d; __int128 nudged; int expanded; double total; } nudge;
+
+static int64_t round_trunc_inc(int64_t x, int64_t inc) { return x / inc * inc; }
+
+static int nudge_calendar(js_thread *t, int sign, const idur *dur, __int128 dest, tp_date d0, tp_time t0,
+                          int64_t inc, int unit, int mode, nudge *out)
+{
+    idur s = { 0, 0, 0, 0, 0 }, e = { 0, 0, 0, 0, 0 };
+    int64_t r1, r2;
+    if (unit == U_YEAR) {
+        r1 = round_trunc_inc(dur->y, inc); r2 = r1 + inc * sign;
+        s.y = r1; e.y = r2;
+    } else if (unit == U_MONTH) {
+        r1 = round_trunc_inc(dur->mo, inc); r2 = r1 + inc * sign;
+        s.y = e.y = dur->y; s.mo = r1; e.mo = r2;
+    } else if (unit == U_WEEK) {
+        idur ym = { dur->y, dur->mo, 0, 0, 0 };
+        tp_date ws;
+        if (date_add(t, d0, &ym, 0, &ws) < 0) return -1;
+        tp_date we = tp_from_epoch_days(tp_epoch_days(ws.year, ws.month, ws.day) + dur->d);
+        idur u = date_until(ws, we, U_WEEK);
+        r1 = round_trunc_inc(dur->w + u.w, inc); r2 = r1 + inc * sign;
+        s.y = e.y = dur->y; s.mo = e.mo = dur->mo; s.w = r1; e.w = r2;
+    } else {
+        r1 = round_trunc_inc(dur->d, inc); r2 = r1 + inc * sign;
+        s.y = e.y = dur->y; s.mo = e.mo = dur->mo; s.w = e.w = dur->w; s.d = r1; e.d = r2;
+    }
+    tp_date sd, ed;
+    if (date_add(t, d0, &s, 0, &sd) < 0 || date_add(t, d0, &e, 0, &ed) < 0) return -1;
+    __int128 sns = epoch_ns(sd, t0), ens = epoch_ns(ed, t0);
+    if ((sign > 0 && !(sns <= dest && dest <= ens)) || (sign < 0 && !(ens <= dest && dest <= sns)) || sns == ens) {
+        jsvm_throw_range_error(t, "rounding out of range");
+        return -1;
+    }
+    __int128 num = dest - sns, den = ens - sns;
+    if (den < 0) { num = -num; den = -den; }
+    out->total = (double)r1 + ((double)num / (double)den) * (double)inc * sign;
+    int64_t ar1 = r1 < 0 ? -r1 : r1;
+    int um = unsigned_mode(mode, sign < 0);
+    int up;
+    if (num == 0) up = 0;
+    else if (num == den) up = 1;
+    else {
+        int cmp = (num * 2 > den) - (num * 2 < den);
+        switch (um) {
+        case 0: up = 0; break;
+        case 1: up = 1; break;
+        case 2: up = cmp > 0; break;
+        case 3: up = cmp >= 0; break;
+        default: up = cmp > 0 || (cmp == 0 && ((ar1 / inc) & 1)); break;
+        }
+    }
+    if (up) { out->d = e; out->nudged = ens; out->expanded = 1; }
+    else { out->d = s; out->nudged = sns; out->expanded = 0; }
+    out->d.ns = 0;
+    return 0;
+}
+
+static void nudge_day_or_time(const idur *dur, __int128 dest, int largest, int64_t inc, int unit, int mode, nudge *out)
+{
+    __int128 tns = dur->ns + (__int128)dur->d * NS_DAY;
+    __int128 ulen = unit == U_DAY ? NS_DAY : du_ns[unit];
+    __int128 rounded = tp_round_i128(tns, ulen * inc, mode);
+    __int128 diff = rounded - tns;
+    __int128 whole = tns / NS_DAY, rwhole = rounded / NS_DAY;
+    __int128 delta = rwhole - whole;
+    int dsign = delta > 0 ? 1 : delta < 0 ? -1 : 0;
+    int tsign = tns > 0 ? 1 : tns < 0 ? -1 : 0;
+    out->expanded = dsign == tsign;
+    out->nudged = dest + diff;
+    __int128 days = 0, rem = rounded;
+    if (largest <= U_DAY) { days = rwhole; rem = rounded - days * NS_DAY; }
+    out->d = *dur;
+    out->d.d = (int64_t)days;
+    out->d.ns = rem;
+}
+
+static int bubble(js_thread *t, int sign, idur *dur, __int128 nudged, tp_date d0, tp_time t0, int largest, int smallest)
+{
+    if (smallest == largest) return 0;
+    for (int u = smallest - 1; u >= largest; u--) {
+        if (u == U_DAY) continue;
+        if (u == U_WEEK && largest != U_WEEK) continue;
+        idur e = { 0, 0, 0, 0, 0 };
+        if (u == U_YEAR) e.y = dur->y + sign;
+        else if (u == U_MONTH) { e.y = dur->y; e.mo = dur->mo + sign; }
+        else { e.y = dur->y; e.mo = dur->mo; e.w = dur->w + sign; }
+        tp_date ed;
+        if (date_add(t, d0, &e, 0, &ed) < 0) return -1;
+        __int128 beyond = nudged - epoch_ns(ed, t0);
+        int bs = beyond > 0 ? 1 : beyond < 0 ? -1 : 0;
+        if (bs != -sign) *dur = e;
+        else break;
+    }
+    return 0;
+}
+
+/* RoundRelativeDuration without a time zone. */
+static int round_relative(js_thread *t, idur *dur, __int128 dest, tp_date d0, tp_time t0, int largest,
+                          int64_t inc, int smallest, int mode)
+{
+    int sign = idur_sign(dur) < 0 ? -1 : 1;
+    nudge n;
+    if (smallest <= U_WEEK) {
+        if (nudge_calendar(t, sign, dur, dest, d0, t0, inc, smallest, mode, &n) < 0) return -1;
+    } else {
+        nudge_day_or_time(dur, dest, largest, inc, smallest, mode, &n);
+    }
+    *dur = n.d;
+    if (n.expanded && smallest != U_WEEK) {
+        int start = smallest > U_DAY ? U_DAY : smallest;
+        if (bubble(t, sign, dur, n.nudged, d0, t0, largest, start) < 0) return -1;
+    }
+    return 0;
+}
+
+/* ---- GetDifferenceSettings ---- */
+
+typedef struct diffset { int largest, smallest, mode; int64_t inc; } diffset;
+
+static int get_difference_settings(js_thread *t, int since, jsv o, int group_time, int group_date,
+                                   int fallback_smallest, int default_largest, diffset *s)
+{
+    int lu = tp_get_unit_option(t, o, "largestUnit");
+    if (lu == -1) return -1;
+    double inc;
+    if (tp_get_rounding_increment(t, o, &inc) < 0) return -1;
+    int rm = tp_get_rounding_mode(t, o, RM_TRUNC);
+    if (rm < 0) return -1;
+    int su = tp_get_unit_option(t, o, "smallestUnit");
+    if (su == -1) return -1;
+    if (lu >= 0 && lu != U_AUTO && ((!group_date && lu < U_HOUR) || (!group_time && lu > U_DAY))) {
+        jsvm_throw_range_error(t, "invalid largestUnit"); return -1;
+    }
+    if (lu == -2) lu = U_AUTO;
+    if (su >= 0 && (su == U_AUTO || (!group_date && su < U_HOUR) || (!group_time && su > U_DAY))) {
+        jsvm_throw_range_error(t, "invalid smallestUnit"); return -1;
+    }
+    if (su == -2) su = fallback_smallest;
+    int dl = default_largest < su ? default_largest : su;
+    if (lu == U_AUTO) lu = dl;
+    if (lu > su) { jsvm_throw_range_error(t, "largestUnit must not be smaller than smallestUnit"); return -1; }
+    static const double maxes[10] = { 0, 0, 0, 0, 24, 60, 60, 1000, 1000, 1000 };
+    if (su > U_DAY && tp_validate_increment(t, inc, maxes[su], 0) < 0) return -1;
+    if (since) {
+        static const int neg[9] = { RM_FLOOR, RM_CEIL, RM_EXPAND, RM_TRUNC, RM_HALF_FLOOR, RM_HALF_CEIL,
+                                    RM_HALF_EXPAND, RM_HALF_TRUNC, RM_HALF_EVEN };
+        rm = neg[rm];
+    }
+    s->largest = lu; s->smallest = su; s->mode = rm; s->inc = (int64_t)inc;
+    return 0;
+}
+
+static jsv duration_result(js_thread *t, const idur *d, int largest, int negate)
+{
+    double v[DU_COUNT];
+    if (from_internal(t, d, largest, v) < 0) return JSV_EXCEPTION;
+    if (negate) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
+    return tp_make_duration(t, v, JSV_UNDEFINED);
+}
+
+/* ---- PlainDate ---- */
+
+jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DATE, magic ? "subtract" : "add");
+    if (!tp) return JSV_EXCEPTION;
+    double v[DU_COUNT];
+    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
+    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
+    jsv o = tp_get_options_object(t, JS_ARG(1));
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    int ov = tp_get_overflow(t, o);
+    if (ov < 0) return JSV_EXCEPTION;
+    idur d = to_internal(v, 1);
+    d.d = (int64_t)(d.ns / NS_DAY);
+    tp_date r;
+    if (date_add(t, tp->date, &d, ov, &r) < 0) return JSV_EXCEPTION;
+    return tp_make_date(t, r, JSV_UNDEFINED);
+}
+
+jsv tp_date_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DATE, magic ? "since" : "until");
+    if (!tp) return JSV_EXCEPTION;
+    tp_date other;
+    if (tp_to_temporal_date(t, JS_ARG(0), JSV_UNDEFINED, &other) < 0) return JSV_EXCEPTION;
+    jsv o = tp_get_options_object(t, JS_ARG(1));
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    diffset s;
+    if (get_difference_settings(t, magic, o, 0, 1, U_DAY, U_DAY, &s) < 0) return JSV_EXCEPTION;
+    idur d = { 0, 0, 0, 0, 0 };
+    if (tp_compare_date(tp->date, other) != 0) {
+        d = date_until(tp->date, other, s.largest);
+        if (!(s.smallest == U_DAY && s.inc == 1)) {
+            tp_time mid = { 0, 0, 0, 0, 0, 0 };
+            if (round_relative(t, &d, epoch_ns(other, mid), tp->date, mid, s.largest, s.inc, s.smallest, s.mode) < 0)
+                return JSV_EXCEPTION;
+        }
+    }
+    return duration_result(t, &d, U_DAY, magic);
+}
+
+/* ---- PlainTime ---- */
+
+jsv tp_time_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_TIME, magic ? "subtract" : "add");
+    if (!tp) return JSV_EXCEPTION;
+    double v[DU_COUNT];
+    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
+    __int128 ns = time_part_ns(v, 0);
+    if (magic) ns = -ns;
+    ns = (ns + tp_time_ns(tp->time)) % NS_DAY;
+    if (ns < 0) ns += NS_DAY;
+    return tp_make_time(t, tp_time_from_ns((int64_t)ns), JSV_UNDEFINED);
+}
+
+jsv tp_time_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_TIME, magic ? "since" : "until");
+    if (!tp) return JSV_EXCEPTION;
+    tp_time other;
+    if (tp_to_temporal_time(t, JS_ARG(0), JSV_UNDEFINED, &other) < 0) return JSV_EXCEPTION;
+    jsv o = tp_get_options_object(t, JS_ARG(1));
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    diffset s;
+    if (get_difference_settings(t, magic, o, 1, 0, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
+    idur d = { 0, 0, 0, 0, (__int128)tp_time_ns(other) - tp_time_ns(tp->time) };
+    d.ns = tp_round_i128(d.ns, du_ns[s.smallest] * s.inc, s.mode);
+    return duration_result(t, &d, s.largest, magic);
+}
+
+/* ---- PlainDateTime ---- */
+
+static int datetime_add(js_thread *t, tp_date d, tp_time tm, const double *v, int ov, tp_date *od, tp_time *otm)
+{
+    idur dur = to_internal(v, 1);
+    __int128 ns = dur.ns + tp_time_ns(tm);
+    __int128 days = ns / NS_DAY, rem = ns % NS_DAY;
+    if (rem < 0) { rem += NS_DAY; days--; }
+    dur.d = (int64_t)days;
+    if (date_add(t, d, &dur, ov, od) < 0) return -1;
+    *otm = tp_time_from_ns((int64_t)rem);
+    if (!tp_datetime_in_limits(*od, *otm)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
+    return 0;
+}
+
+jsv tp_datetime_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DATETIME, magic ? "subtract" : "add");
+    if (!tp) return JSV_EXCEPTION;
+    double v[DU_COUNT];
+    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
+    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
+    jsv o = tp_get_options_object(t, JS_ARG(1));
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    int ov = tp_get_overflow(t, o);
+    if (ov < 0) return JSV_EXCEPTION;
+    tp_date d; tp_time tm;
+    if (datetime_add(t, tp->date, tp->time, v, ov, &d, &tm) < 0) return JSV_EXCEPTION;
+    return tp_make_datetime(t, d, tm, JSV_UNDEFINED);
+}
+
+static int diff_datetime_rounding(js_thread *t, tp_date d1, tp_time t1, tp_date d2, tp_time t2, const diffset *s, idur *out)
+{
+    idur z = { 0, 0, 0, 0, 0 };
+    *out = z;
+    if (tp_compare_datetime(d1, t1, d2, t2) == 0) return 0;
+    if (!tp_datetime_in_limits(d1, t1) || !tp_datetime_in_limits(d2, t2)) {
+        jsvm_throw_range_error(t, "date-time outside the supported range");
+        return -1;
+    }
+    *out = diff_datetime(d1, t1, d2, t2, s->largest);
+    if (s->smallest == U_NS && s->inc == 1) return 0;
+    return round_relative(t, out, epoch_ns(d2, t2), d1, t1, s->largest, s->inc, s->smallest, s->mode);
+}
+
+jsv tp_datetime_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DATETIME, magic ? "since" : "until");
+    if (!tp) return JSV_EXCEPTION;
+    tp_date od; tp_time ot;
+    if (tp_to_temporal_datetime(t, JS_ARG(0), JSV_UNDEFINED, &od, &ot) < 0) return JSV_EXCEPTION;
+    jsv o = tp_get_options_object(t, JS_ARG(1));
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    diffset s;
+    if (get_difference_settings(t, magic, o, 1, 1, U_NS, U_DAY, &s) < 0) return JSV_EXCEPTION;
+    idur d;
+    if (diff_datetime_rounding(t, tp->date, tp->time, od, ot, &s, &d) < 0) return JSV_EXCEPTION;
+    return duration_result(t, &d, s.largest, magic);
+}
+
+/* ---- Duration objects ---- */
+
+static jsv du_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
+{
+    double v[DU_COUNT];
+    for (int i = 0; i < DU_COUNT; i++) {
+        v[i] = 0;
+        if (!jsv_is_undefined(JS_ARG(i)) && to_integer_if_integral(t, JS_ARG(i), &v[i]) < 0) return JSV_EXCEPTION;
+    }
+    return tp_make_duration(t, v, new_target);
+}
+
+static jsv du_from(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    double v[DU_COUNT];
+    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
+    return tp_make_duration(t, v, JSV_UNDEFINED);
+}
+
+static jsv du_get(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, "getter");
+    if (!tp) return JSV_EXCEPTION;
+    if (magic < DU_COUNT) return jsv_number(tp->dur[magic]);
+    int s = dur_sign(tp->dur);
+    return magic == DU_COUNT ? jsv_from_int(s) : jsv_from_bool(s == 0);
+}
+
+static jsv du_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, "with");
+    if (!tp) return JSV_EXCEPTION;
+    if (!jsv_is_object(JS_ARG(0))) return jsvm_throw_type_error(t, "argument must be an object");
+    double v[DU_COUNT];
+    int has[DU_COUNT];
+    memcpy(v, tp->dur, sizeof v);
+    if (read_partial_duration(t, JS_ARG(0), v, has) < 0) return JSV_EXCEPTION;
+    return tp_make_duration(t, v, JSV_UNDEFINED);
+}
+
+static jsv du_negate(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, magic ? "abs" : "negated");
+    if (!tp) return JSV_EXCEPTION;
+    double v[DU_COUNT];
+    for (int i = 0; i < DU_COUNT; i++) v[i] = (magic ? fabs(tp->dur[i]) : -tp->dur[i]) + 0.0;
+    return tp_make_duration(t, v, JSV_UNDEFINED);
+}
+
+static jsv du_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, magic ? "subtract" : "add");
+    if (!tp) return JSV_EXCEPTION;
+    double v[DU_COUNT];
+    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
+    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
+    int l1 = default_largest_unit(tp->dur), l2 = default_largest_unit(v);
+    int largest = l1 < l2 ? l1 : l2;
+    if (largest <= U_WEEK) return jsvm_throw_range_error(t, "cannot add durations with calendar units without relativeTo");
+    idur d = { 0, 0, 0, 0, time_part_ns(tp->dur, 1) + time_part_ns(v, 1) };
+    if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
+    return duration_result(t, &d, largest, 0);
+}
+
+/* GetTemporalRelativeToOption: 0 none, 1 plain date (in *d), -1 exception. */
+static int get_relative_to(js_thread *t, jsv o, tp_date *d)
+{
+    jsv v = tp_get_prop(t, o, "relativeTo");
+    if (v == JSV_EXCEPTION) return -1;
+    if (jsv_is_undefined(v)) return 0;
+    if (jsv_is_object(v)) {
+        js_temporal *tp = jsobj_class(JSV_OBJ(v)) == JS_CLASS_TEMPORAL ? (js_temporal *)JSV_OBJ(v) : NULL;
+        if (tp && (tp->kind == TK_DATE || tp->kind == TK_DATETIME)) { *d = tp->date; return 1; }
+        if (tp && tp->kind == TK_ZONED) { jsvm_throw_range_error(t, "ZonedDateTime relativeTo not supported yet"); return -1; }
+        if (tp_calendar_from_item(t, v) < 0) return -1;
+        tp_fields f;
+        if (tp_read_fields(t, v, &f, 7, 1) < 0) return -1;
+        jsv off = tp_get_prop(t, v, "offset");
+        if (off == JSV_EXCEPTION) return -1;
+        jsv tz = tp_get_prop(t, v, "timeZone");
+        if (tz == JSV_EXCEPTION) return -1;
+        if (!jsv_is_undefined(tz)) { jsvm_throw_range_error(t, "ZonedDateTime relativeTo not supported yet"); return -1; }
+        if (tp_date_from_fields(t, &f, 0, d) < 0) return -1;
+        double tv[6];
+        tp_time tm;
+        tp_fields_time(&f, NULL, tv);
+        if (tp_regulate_time(t, tv, 0, &tm) < 0) return -1;
+        return 1;
+    }
+    if (!jsv_is_string(v)) { jsvm_throw_type_error(t, "invalid relativeTo"); return -1; }
+    tp_parsed p;
+    if (tp_parse_string(t, v, TP_PARSE_DATETIME, &p) < 0) return -1;
+    if (p.tz[0]) { jsvm_throw_range_error(t, "ZonedDateTime relativeTo not supported yet"); return -1; }
+    if (p.has_z) { jsvm_throw_range_error(t, "UTC designator requires a time zone annotation"); return -1; }
+    if (!tp_date_in_limits(p.date)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+    *d = p.date;
+    return 1;
+}
+
+static int64_t date_duration_days(js_thread *t, const idur *d, tp_date rel, int *err)
+{
+    if (!d->y && !d->mo && !d->w) return d->d;
+    idur ymw = { d->y, d->mo, d->w, 0, 0 };
+    tp_date later;
+    if (date_add(t, rel, &ymw, 0, &later) < 0) { *err = 1; return 0; }
+    return d->d + tp_epoch_days(later.year, later.month, later.day) - tp_epoch_days(rel.year, rel.month, rel.day);
+}
+
+static jsv du_compare(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    double a[DU_COUNT], b[DU_COUNT];
+    if (tp_to_temporal_duration(t, JS_ARG(0), a) < 0 || tp_to_temporal_duration(t, JS_ARG(1), b) < 0)
+        return JSV_EXCEPTION;
+    jsv o = tp_get_options_object(t, JS_ARG(2));
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    tp_date rel;
+    int hr = get_relative_to(t, o, &rel);
+    if (hr < 0) return JSV_EXCEPTION;
+    if (!memcmp(a, b, sizeof a)) return jsv_from_int(0);
+    idur x = to_internal(a, 0), y = to_internal(b, 0);
+    int64_t dx = x.d, dy = y.d;
+    if (default_largest_unit(a) <= U_WEEK || default_largest_unit(b) <= U_WEEK) {
+        if (!hr) return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
+        int err = 0;
+        dx = date_duration_days(t, &x, rel, &err);
+        if (!err) dy = date_duration_days(t, &y, rel, &err);
+        if (err) return JSV_EXCEPTION;
+    }
+    __int128 tx = x.ns + (__int128)dx * NS_DAY, ty = y.ns + (__int128)dy * NS_DAY;
+    return jsv_from_int(tx < ty ? -1 : tx > ty);
+}
+
+static jsv du_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, "round");
+    if (!tp) return JSV_EXCEPTION;
+    jsv o;
+    if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
+    int lu = tp_get_unit_option(t, o, "largestUnit");
+    if (lu == -1) return JSV_EXCEPTION;
+    tp_date rel;
+    int hr = get_relative_to(t, o, &rel);
+    if (hr < 0) return JSV_EXCEPTION;
+    double incd;
+    if (tp_get_rounding_increment(t, o, &incd) < 0) return JSV_EXCEPTION;
+    int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
+    if (rm < 0) return JSV_EXCEPTION;
+    int su = tp_get_unit_option(t, o, "smallestUnit");
+    if (su == -1) return JSV_EXCEPTION;
+    if (su == U_AUTO) return jsvm_throw_range_error(t, "invalid smallestUnit");
+    int su_present = su != -2, lu_present = lu != -2;
+    if (!su_present) su = U_NS;
+    int existing = default_largest_unit(tp->dur);
+    int deflu = existing < su ? existing : su;
+    if (!lu_present || lu == U_AUTO) lu = deflu;
+    if (!su_present && !lu_present) return jsvm_throw_range_error(t, "smallestUnit or largestUnit is required");
+    if (lu > su) return jsvm_throw_range_error(t, "largestUnit must not be smaller than smallestUnit");
+    static const double maxes[10] = { 0, 0, 0, 0, 24, 60, 60, 1000, 1000, 1000 };
+    if (su > U_DAY && tp_validate_increment(t, incd, maxes[su], 0) < 0) return JSV_EXCEPTION;
+    int64_t inc = (int64_t)incd;
+    if (inc > 1 && lu != su && su <= U_DAY) return jsvm_throw_range_error(t, "roundingIncrement not allowed here");
+    if (hr) {
+        idur d = to_internal(tp->dur, 1);
+        __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
+        if (rem < 0) { rem += NS_DAY; days--; }
+        d.d = (int64_t)days;
+        tp_date target;
+        if (date_add(t, rel, &d, 0, &target) < 0) return JSV_EXCEPTION;
+        tp_time mid = { 0, 0, 0, 0, 0, 0 };
+        diffset s = { lu, su, rm, inc };
+        idur r;
+        if (diff_datetime_rounding(t, rel, mid, target, tp_time_from_ns((int64_t)rem), &s, &r) < 0) return JSV_EXCEPTION;
+        return duration_result(t, &r, lu, 0);
+    }
+    if (existing <= U_WEEK || lu <= U_WEEK) return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
+    idur d = to_internal(tp->dur, 1);
+    __int128 ulen = su == U_DAY ? NS_DAY : du_ns[su];
+    d.ns = tp_round_i128(d.ns, ulen * inc, rm);
+    if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
+    return duration_result(t, &d, lu, 0);
+}
+
+static double total_ns(__int128 ns, __int128 unit)
+{
+    if (ns < ((__int128)1 << 53) && ns > -((__int128)1 << 53)) return (double)ns / (double)unit;
+    __int128 q = ns / unit, r = ns % unit;
+    return (double)q + (double)r / (double)unit;
+}
+
+static jsv du_total(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, "total");
+    if (!tp) return JSV_EXCEPTION;
+    jsv o;
+    if (jsv_is_undefined(JS_ARG(0))) return jsvm_throw_type_error(t, "total requires an argument");
+    if (jsv_is_string(JS_ARG(0))) {
+        js_object *obj = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
+        js_key k = jskey_from_cstr(t, "unit");
+        if (!obj || k == JSV_EXCEPTION || jsobj_create_data_property(t, obj, k, JS_ARG(0), 0) < 0) return JSV_EXCEPTION;
+        o = jsv_object(obj);
+    } else {
+        o = tp_get_options_object(t, JS_ARG(0));
+        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    }
+    tp_date rel;
+    int hr = get_relative_to(t, o, &rel);
+    if (hr < 0) return JSV_EXCEPTION;
+    int unit = tp_get_unit_option(t, o, "unit");
+    if (unit == -1) return JSV_EXCEPTION;
+    if (unit == -2 || unit == U_AUTO) return jsvm_throw_range_error(t, "unit is required");
+    idur d = to_internal(tp->dur, 1);
+    if (hr) {
+        __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
+        if (rem < 0) { rem += NS_DAY; days--; }
+        d.d = (int64_t)days;
+        tp_date target;
+        if (date_add(t, rel, &d, 0, &target) < 0) return JSV_EXCEPTION;
+        tp_time mid = { 0, 0, 0, 0, 0, 0 }, tt = tp_time_from_ns((int64_t)rem);
+        if (tp_compare_datetime(rel, mid, target, tt) == 0) return jsv_number(0);
+        if (!tp_datetime_in_limits(target, tt)) return jsvm_throw_range_error(t, "date-time outside the supported range");
+        idur r = diff_datetime(rel, mid, target, tt, unit);
+        if (unit <= U_WEEK) {
+            nudge n;
+            int sign = idur_sign(&r) < 0 ? -1 : 1;
+            if (nudge_calendar(t, sign, &r, epoch_ns(target, tt), rel, mid, 1, unit, RM_TRUNC, &n) < 0) return JSV_EXCEPTION;
+            return jsv_number(n.total);
+        }
+        __int128 ns = r.ns + (__int128)r.d * NS_DAY;
+        return jsv_number(total_ns(ns, unit == U_DAY ? NS_DAY : du_ns[unit]));
+    }
+    if (default_largest_unit(tp->dur) <= U_WEEK || unit <= U_WEEK)
+        return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
+    return jsv_number(total_ns(d.ns, unit == U_DAY ? NS_DAY : du_ns[unit]));
+}
+
+static int fmt_num(char *buf, double v) { return sprintf(buf, "%.0f", fabs(v)); }
+
+static jsv du_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    js_temporal *tp = tp_this(t, this_val, TK_DURATION, "toString");
+    if (!tp) return JSV_EXCEPTION;
+    double v[DU_COUNT];
+    memcpy(v, tp->dur, sizeof v);
+    int prec = -1;
+    if (magic == 0) {
+        jsv o = tp_get_options_object(t, JS_ARG(0));
+        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+        int rm; int64_t inc;
+        if (tp_get_precision(t, o, &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
+        if (prec == -2) return jsvm_throw_range_error(t, "smallestUnit must not be minute");
+        if (inc != 1) {
+            int largest = default_largest_unit(v);
+            idur d = to_internal(v, 0);
+            d.ns = tp_round_i128(d.ns, inc, rm);
+            if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
+            if (from_internal(t, &d, largest < U_SECOND ? largest : U_SECOND, v) < 0) return JSV_EXCEPTION;
+        }
+    }
+    char buf[512];
+    int n = 0, sign = dur_sign(v);
+    if (sign < 0) buf[n++] = '-';
+    buf[n++] = 'P';
+    static const char dl[4] = { 'Y', 'M', 'W', 'D' };
+    for (int i = 0; i < 4; i++)
+        if (v[i]) { n += fmt_num(buf + n, v[i]); buf[n++] = dl[i]; }
+    __int128 secns = (__int128)fabs(v[DU_SECONDS]) * 1000000000 + (__int128)fabs(v[DU_MS]) * 1000000 +
+                     (__int128)fabs(v[DU_US]) * 1000 + (__int128)fabs(v[DU_NS]);
+    int zero_dur = sign == 0;
+    int need_t = v[DU_HOURS] || v[DU_MINUTES] || secns || zero_dur || prec >= 0;
+    if (need_t) {
+        buf[n++] = 'T';
+        if (v[DU_HOURS]) { n += fmt_num(buf + n, v[DU_HOURS]); buf[n++] = 'H'; }
+        if (v[DU_MINUTES]) { n += fmt_num(buf + n, v[DU_MINUTES]); buf[n++] = 'M'; }
+        if (secns || zero_dur || prec >= 0 || (!v[DU_HOURS] && !v[DU_MINUTES] && !v[0] && !v[1] && !v[2] && !v[3])) {
+            __int128 whole = secns / 1000000000;
+            int frac = (int)(secns % 1000000000);
+            char tmp[64]; int k = 0;
+            if (whole == 0) tmp[k++] = '0';
+            while (whole) { tmp[k++] = (char)('0' + (int)(whole % 10)); whole /= 10; }
+            while (k) buf[n++] = tmp[--k];
+            char f[16]; sprintf(f, "%09d", frac);
+            int digits = prec;
+            if (prec == -1) { digits = 9; while (digits > 0 && f[digits - 1] == '0') digits--; }
+            if (digits > 0) { buf[n++] = '.'; memcpy(buf + n, f, digits); n += digits; }
+            buf[n++] = 'S';
+        }
+        if (buf[n - 1] == 'T') n--;
+    }
+    buf[n] = 0;
+    return tp_str(t, buf);
+}
+
+static const char *const du_extra_names[] = { "sign", "blank" };
+
+static const struct { const char *name; js_native_fn fn; int n, magic; } du_methods[] = {
+    { "with", du_with, 1, 0 },
+    { "negated", du_negate, 0, 0 },
+    { "abs", du_negate, 0, 1 },
+    { "add", du_add, 1, 0 },
+    { "subtract", du_add, 1, 1 },
+    { "round", du_round, 1, 0 },
+    { "total", du_total, 1, 0 },
+    { "toString", du_to_string, 0, 0 },
+    { "toJSON", du_to_string, 0, 1 },
+    { "toLocaleString", du_to_string, 0, 1 },
+    { "valueOf", tp_value_of, 0, 0 },
+};
+
+int tp_init_duration(js_thread *t, js_realm *realm, js_object *ns)
+{
+    js_object *c = tp_make_type(t, realm, ns, "Duration", 0, du_construct, JS_INTR_TemporalDuration,
+                                JS_INTR_TemporalDurationPrototype, "Temporal.Duration");
+    if (!c) return -1;
+    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalDurationPrototype]);
+    if (jsobj_define_fn(t, c, "from", du_from, 1, 0) < 0 ||
+        jsobj_define_fn(t, c, "compare", du_compare, 2, 0) < 0)
+        return -1;
+    if (tp_define_getters(t, proto, du_names, DU_COUNT, du_get) < 0) return -1;
+    for (int i = 0; i < 2; i++)
+        if (jsobj_define_getter(t, proto, du_extra_names[i], du_get, DU_COUNT + i) < 0) return -1;
+    for (size_t i = 0; i < sizeof du_methods / sizeof du_methods[0]; i++)
+        if (jsobj_define_fn(t, proto, du_methods[i].name, du_methods[i].fn, du_methods[i].n, du_methods[i].magic) < 0)
+            return -1;
+    return 0;
+}
+
+/* Exported wrappers for instant.c / zoned.c. */
+int tp_difference_settings_time(js_thread *t, int since, jsv o, int fallback_smallest, int default_largest,
+                                int *largest, int *smallest, int *mode, int64_t *inc)
+{
+    diffset s;
+    if (get_difference_settings(t, since, o, 1, 0, fallback_smallest, default_largest, &s) < 0) return -1;
+    *largest = s.largest; *smallest = s.smallest; *mode = s.mode; *inc = s.inc;
+    return 0;
+}
+
+jsv tp_duration_from_ns(js_thread *t, __int128 ns, int largest, int negate)
+{
+    idur d = { 0, 0, 0, 0, ns };
+    return duration_result(t, &d, largest, negate);
+}
+
+/* DifferenceTemporalPlainYearMonth (both dates have day 1). */
+jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int since)
+{
+    jsv o = tp_get_options_object(t, options);
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    diffset s;
+    if (get_difference_settings(t, since, o, 0, 1, U_MONTH, U_YEAR, &s) < 0) return JSV_EXCEPTION;
+    if (s.largest == U_WEEK || s.largest == U_DAY || s.smallest == U_WEEK || s.smallest == U_DAY)
+        return jsvm_throw_range_error(t, "weeks and days are not allowed for PlainYearMonth differences");
+    idur d = { 0, 0, 0, 0, 0 };
+    one.day = 1; two.day = 1;
+    if (tp_compare_date(one, two) != 0) {
+        d = date_until(one, two, s.largest);
+        d.w = 0; d.d = 0;
+        if (!(s.smallest == U_MONTH && s.inc == 1)) {
+            tp_time mid = { 0, 0, 0, 0, 0, 0 };
+            if (round_relative(t, &d, epoch_ns(two, mid), one, mid, s.largest, s.inc, s.smallest, s.mode) < 0)
+                return JSV_EXCEPTION;
+        }
+    }
+    return duration_result(t, &d, U_DAY, since);
+}

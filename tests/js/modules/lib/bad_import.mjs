@@ -1,0 +1,2 @@
+import { shared } from './star.mjs';
+export default shared;

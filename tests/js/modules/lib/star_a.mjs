@@ -1,0 +1,3 @@
+export const shared = 'a';
+export const onlyA = 1;
+export default 'a-default';

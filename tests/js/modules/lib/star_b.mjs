@@ -1,0 +1,2 @@
+export const shared = 'b';
+export const onlyB = 2;

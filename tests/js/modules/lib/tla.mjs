@@ -1,0 +1,3 @@
+export let value = 'before';
+await Promise.resolve();
+value = 'after';
