@@ -379,7 +379,7 @@ static double parse_iso(const char *s, size_t len, int *matched)
         if (sc_char(&sc, 'Z') || sc_char(&sc, 'z')) {
             has_tz = 1;
         } else if (sc_peek(&sc) == '+' || sc_peek(&sc) == '-') {
-            int ts = sc_peek(&sc) == '-' ? -1 : 1, th, tm;
+            int ts = sc_peek(&sc) == '-' ? -1 : 1, th = 0, tm = 0;
             sc.pos++;
             if (!sc_fixed(&sc, 2, &th) || !sc_char(&sc, ':') || !sc_fixed(&sc, 2, &tm)) return NAN;
             if (th > 23 || tm > 59) return NAN;
@@ -433,9 +433,9 @@ static double parse_legacy(const char *s, size_t len)
             /* After a time or a GMT/UTC: an offset. Otherwise a date separator,
              * or the sign of a year after "Mon DD". */
             if (hour >= 0 || has_tz) {
-                int sign = c == '-' ? -1 : 1, v = 0, nd = 0, th, tm;
+                int sign = c == '-' ? -1 : 1, v = 0, nd = 0, th = 0, tm = 0;
                 sc.pos++;
-                while (sc_digit(&sc)) { v = v * 10 + (s[sc.pos++] - '0'); nd++; }
+                while (sc_digit(&sc)) { if (nd < 8) v = v * 10 + (s[sc.pos] - '0'); sc.pos++; nd++; }
                 if (sc_char(&sc, ':')) {
                     if (nd > 2 || !sc_fixed(&sc, 2, &tm)) return NAN;
                     th = v;
@@ -466,14 +466,14 @@ static double parse_legacy(const char *s, size_t len)
             seen_number = 1;
             if (sc_peek(&sc) == ':') {
                 if (hour >= 0) return NAN;
-                hour = (int)v;
+                hour = v > 1000 ? 1000 : (int)v;
                 sc.pos++;
                 if (!sc_digit(&sc)) return NAN;
                 min = 0;
-                while (sc_digit(&sc)) min = min * 10 + (s[sc.pos++] - '0');
+                while (sc_digit(&sc)) { if (min < 1000) min = min * 10 + (s[sc.pos] - '0'); sc.pos++; }
                 if (sc_char(&sc, ':')) {
                     if (!sc_digit(&sc)) return NAN;
-                    while (sc_digit(&sc)) sec = sec * 10 + (s[sc.pos++] - '0');
+                    while (sc_digit(&sc)) { if (sec < 1000) sec = sec * 10 + (s[sc.pos] - '0'); sc.pos++; }
                     if (sc_char(&sc, '.')) {
                         int k = 0;
                         while (sc_digit(&sc)) {

@@ -163,6 +163,10 @@ static int has_flag(js_string *f, uint32_t c)
     return 0;
 }
 
+static const char flag_chars[] = "dgimsuvy";
+static const unsigned flag_bits[] = { JSRE_D, JSRE_G, JSRE_I, JSRE_M, JSRE_S, JSRE_U, JSRE_V, JSRE_Y };
+static const char *const flag_names[] = { "hasIndices", "global", "ignoreCase", "multiline", "dotAll", "unicode", "unicodeSets", "sticky" };
+
 /* ---- legacy static properties (kept in the %RegExp% function's data slots) ----
  * data[0]: input string or undefined (invalidated); data[1]: dense Array of
  * capture offsets [s0, e0, s1, e1, ...]. */
@@ -436,6 +440,101 @@ static jsv regexp_exec(js_thread *t, jsv r, js_string *s)
     return builtin_exec(t, re, s);
 }
 
+/* The fast paths of @@replace, @@match and @@split run the matcher directly
+ * instead of looping through RegExpExec. That is unobservable when rx is a
+ * RegExp whose "exec" resolves to the original data property of this realm's
+ * %RegExp.prototype%, whose lastIndex is a writable data property, and whose
+ * flags string (already read as the spec requires) agrees with its program:
+ * no user code can run inside the loop then. */
+static js_regexp *pristine(js_thread *t, jsv rx, js_string *fl)
+{
+    js_regexp *r = this_regexp(rx);
+    js_native_function *c = regexp_ctor_fn(t, t->realm);
+    if (!r || !c || !jsv_is_object(c->data[2])) return NULL;
+    js_object *o = &r->base;
+    js_propdesc d;
+    js_key ek = akey(t, JS_ATOM_exec);
+    if (o->shape->proto != jsrt_intrinsic(t, JS_INTR_RegExpPrototype)) return NULL;
+    int has = jsobj_ordinary_get_own_property(t, o, ek, &d);
+    if (has != 0) return NULL;
+    has = jsobj_ordinary_get_own_property(t, o, akey(t, JS_ATOM_lastIndex), &d);
+    if (has != 1 || (d.flags & JS_PROP_ACCESSOR) || !(d.flags & JS_PROP_WRITABLE) || !jsv_is_number(d.value)) return NULL;
+    has = jsobj_ordinary_get_own_property(t, JSV_OBJ(o->shape->proto), ek, &d);
+    if (has != 1 || (d.flags & JS_PROP_ACCESSOR) || d.value != c->data[2]) return NULL;
+    unsigned fb = jsre_flags(r->prog);
+    char want[9];
+    int n = 0;
+    for (int i = 0; i < 8; i++) if (fb & flag_bits[i]) want[n++] = flag_chars[i];
+    want[n] = 0;
+    if (!jsstr_equal_cstr(fl, want)) return NULL;
+    return r;
+}
+
+/* Runs the global matching loop of @@match/@@replace on a pristine r: every
+ * match's capture offsets appended to *out (2 * ncap each). Returns the count
+ * or -1. lastIndex ends at 0 as the spec's loop leaves it. */
+static int64_t collect_matches(js_thread *t, js_regexp *r, js_string *s, int32_t **out)
+{
+    jsre_prog *prog = r->prog;
+    unsigned fl = jsre_flags(prog);
+    int sticky = (fl & JSRE_Y) != 0, unicode = (fl & (JSRE_U | JSRE_V)) != 0;
+    int ncap = jsre_capture_count(prog);
+    size_t cap = 0, n = 0;
+    int32_t *v = NULL;
+    double li = 0;
+    for (;;) {
+        if (li > s->len) break;
+        if (n + 2 * (size_t)ncap > cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            while (nc < n + 2 * (size_t)ncap) nc *= 2;
+            int32_t *nv = realloc(v, nc * sizeof(int32_t));
+            if (!nv) { free(v); jsvm_throw_out_of_memory(t); return -1; }
+            v = nv;
+            cap = nc;
+        }
+        int m = jsre_exec(t, prog, s, (uint32_t)li, sticky, v + n);
+        if (m < 0) { free(v); return -1; }
+        if (m == 0) break;
+        li = v[n + 1];
+        if (v[n] == v[n + 1]) li = advance_index(s, li, unicode);
+        n += 2 * (size_t)ncap;
+    }
+    if (n) legacy_update(t, r, s, v + n - 2 * ncap, ncap);
+    if (set_last_index(t, jsv_object(r), 0) < 0) { free(v); return -1; }
+    *out = v;
+    return (int64_t)(n / (2 * (size_t)ncap));
+}
+
+/* The groups object of one match (undefined without named groups). */
+static jsv make_groups(js_thread *t, jsre_prog *prog, js_string *s, const int32_t *caps)
+{
+    if (!jsre_has_names(prog)) return JSV_UNDEFINED;
+    js_object *g = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
+    if (!g) return JSV_EXCEPTION;
+    int ncap = jsre_capture_count(prog);
+    for (int i = 1; i < ncap; i++) {
+        uint32_t nl;
+        const uint16_t *nm = jsre_group_name(prog, i, &nl);
+        if (!nm) continue;
+        js_string *ns = jsstr_new_utf16(t, nm, nl);
+        if (!ns) return JSV_EXCEPTION;
+        js_key k = jskey_from_string(t, ns);
+        if (k == JSV_EXCEPTION) return k;
+        int defined = caps[2 * i] >= 0 && caps[2 * i + 1] >= 0;
+        int has = jsobj_has_own_property(t, g, k);
+        if (has < 0) return JSV_EXCEPTION;
+        if (has && !defined) continue;
+        jsv v = JSV_UNDEFINED;
+        if (defined) {
+            js_string *sub = jsstr_substring(t, s, (uint32_t)caps[2 * i], (uint32_t)caps[2 * i + 1]);
+            if (!sub) return JSV_EXCEPTION;
+            v = jsv_string(sub);
+        }
+        if (jsobj_create_data_property(t, g, k, v, JS_THROW) < 0) return JSV_EXCEPTION;
+    }
+    return jsv_object(g);
+}
+
 static jsv proto_exec(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_regexp *r = this_regexp(this_val);
@@ -476,9 +575,6 @@ static jsv proto_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int 
 
 /* ---- accessors ---- */
 
-static const char flag_chars[] = "dgimsuvy";
-static const unsigned flag_bits[] = { JSRE_D, JSRE_G, JSRE_I, JSRE_M, JSRE_S, JSRE_U, JSRE_V, JSRE_Y };
-static const char *const flag_names[] = { "hasIndices", "global", "ignoreCase", "multiline", "dotAll", "unicode", "unicodeSets", "sticky" };
 
 static jsv get_flag(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
@@ -575,6 +671,20 @@ static jsv sym_match(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (set_last_index(t, this_val, 0) < 0) return JSV_EXCEPTION;
     js_object *a = jsobj_new_array(t, 0);
     if (!a) return JSV_EXCEPTION;
+    js_regexp *pr = pristine(t, this_val, fl);
+    if (pr) {
+        int32_t *v;
+        int ncap = jsre_capture_count(pr->prog);
+        int64_t cnt = collect_matches(t, pr, s, &v);
+        if (cnt < 0) return JSV_EXCEPTION;
+        for (int64_t i = 0; i < cnt; i++) {
+            const int32_t *c = v + i * 2 * ncap;
+            js_string *sub = jsstr_substring(t, s, (uint32_t)c[0], (uint32_t)c[1]);
+            if (!sub || jsarray_push(t, a, jsv_string(sub)) < 0) { free(v); return JSV_EXCEPTION; }
+        }
+        free(v);
+        return cnt ? jsv_object(a) : JSV_NULL;
+    }
     uint32_t n = 0;
     for (;;) {
         jsv res = regexp_exec(t, this_val, s);
@@ -613,6 +723,62 @@ static jsv sym_search(js_thread *t, jsv this_val, int argc, jsv *argv, int magic
     return jsobj_get_value(t, res, akey(t, JS_ATOM_index));
 }
 
+static jsv replace_fast(js_thread *t, js_regexp *r, js_string *s, jsv rv, js_string *tmpl)
+{
+    int32_t *v;
+    jsre_prog *prog = r->prog;
+    int ncap = jsre_capture_count(prog);
+    int64_t cnt = collect_matches(t, r, s, &v);
+    if (cnt < 0) return JSV_EXCEPTION;
+    sbuf b = { 0 };
+    uint32_t next_pos = 0;
+    js_object *args = NULL;
+    for (int64_t i = 0; i < cnt; i++) {
+        const int32_t *c = v + i * 2 * ncap;
+        uint32_t position = (uint32_t)c[0];
+        js_string *matched = jsstr_substring(t, s, (uint32_t)c[0], (uint32_t)c[1]);
+        if (!matched) goto fail;
+        args = jsobj_new_array(t, 0);
+        if (!args) goto fail;
+        if (tmpl == NULL && jsarray_push(t, args, jsv_string(matched)) < 0) goto fail;
+        for (int k = 1; k < ncap; k++) {
+            jsv cv = JSV_UNDEFINED;
+            if (c[2 * k] >= 0 && c[2 * k + 1] >= 0) {
+                js_string *sub = jsstr_substring(t, s, (uint32_t)c[2 * k], (uint32_t)c[2 * k + 1]);
+                if (!sub) goto fail;
+                cv = jsv_string(sub);
+            }
+            if (jsarray_push(t, args, cv) < 0) goto fail;
+        }
+        jsv named = make_groups(t, prog, s, c);
+        if (named == JSV_EXCEPTION) goto fail;
+        js_string *rep;
+        if (!tmpl) {
+            if (jsarray_push(t, args, jsv_from_int((int32_t)position)) < 0 ||
+                jsarray_push(t, args, jsv_string(s)) < 0)
+                goto fail;
+            if (!jsv_is_undefined(named) && jsarray_push(t, args, named) < 0) goto fail;
+            jsv res = jsvm_call(t, rv, JSV_UNDEFINED, (int)args->elen, args->elems);
+            if (res == JSV_EXCEPTION) goto fail;
+            rep = jsop_to_string(t, res);
+        } else {
+            rep = jsbi_get_substitution(t, matched, s, position, args->elen, args->elems, named, tmpl);
+        }
+        if (!rep) goto fail;
+        if (position >= next_pos) {
+            if (sb_sub(t, &b, s, next_pos, position) < 0 || sb_str(t, &b, rep) < 0) goto fail;
+            next_pos = (uint32_t)c[1];
+        }
+    }
+    free(v);
+    if (next_pos < s->len && sb_sub(t, &b, s, next_pos, s->len) < 0) { free(b.p); return JSV_EXCEPTION; }
+    return sb_finish(t, &b);
+fail:
+    free(v);
+    free(b.p);
+    return JSV_EXCEPTION;
+}
+
 static jsv sym_replace(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     if (!jsv_is_object(this_val)) return jsvm_throw_type_error(t, "RegExp.prototype[@@replace] called on a non-object");
@@ -629,6 +795,10 @@ static jsv sym_replace(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
         unicode = has_flag(fl, 'u') || has_flag(fl, 'v');
         if (set_last_index(t, this_val, 0) < 0) return JSV_EXCEPTION;
     }
+    js_regexp *pr = global ? pristine(t, this_val, fl) : NULL;
+    /* A replacer may recompile rx, freeing the program the group names live in. */
+    if (pr && functional && jsre_has_names(pr->prog)) pr = NULL;
+    if (pr) return replace_fast(t, pr, s, rv, tmpl);
     js_object *results = jsobj_new_array(t, 0);
     if (!results) return JSV_EXCEPTION;
     for (;;) {
@@ -743,6 +913,49 @@ static jsv sym_split(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     }
     uint32_t size = s->len, p = 0;
     double q = 0;
+    js_regexp *sr = c == jsrt_intrinsic(t, JS_INTR_RegExp) ? pristine(t, splitter, nfl) : NULL;
+    if (sr) {
+        /* Searching forward finds the same matches as the spec's sticky
+         * attempt at every position q. */
+        jsre_prog *prog = sr->prog;
+        int ncap = jsre_capture_count(prog);
+        int32_t stackcaps[32], *caps = stackcaps;
+        if (ncap > 16 && !(caps = malloc(2 * (size_t)ncap * sizeof(int32_t)))) return jsvm_throw_out_of_memory(t);
+        jsv result = JSV_EXCEPTION;
+        while (q < size) {
+            int m = jsre_exec(t, prog, s, (uint32_t)q, 0, caps);
+            if (m < 0) goto sdone;
+            if (m == 0 || (uint32_t)caps[0] >= size) break;
+            legacy_update(t, sr, s, caps, ncap);
+            q = caps[0];
+            uint32_t e = (uint32_t)caps[1];
+            if (e > size) e = size;
+            if (e == p) { q = advance_index(s, q, unicode); continue; }
+            js_string *sub = jsstr_substring(t, s, p, (uint32_t)q);
+            if (!sub || jsobj_create_data_property(t, a, jskey_from_index(na++), jsv_string(sub), JS_THROW) < 0) goto sdone;
+            if (na == lim) { result = jsv_object(a); goto sdone; }
+            p = e;
+            for (int i = 1; i < ncap; i++) {
+                jsv cv = JSV_UNDEFINED;
+                if (caps[2 * i] >= 0 && caps[2 * i + 1] >= 0) {
+                    js_string *cs = jsstr_substring(t, s, (uint32_t)caps[2 * i], (uint32_t)caps[2 * i + 1]);
+                    if (!cs) goto sdone;
+                    cv = jsv_string(cs);
+                }
+                if (jsobj_create_data_property(t, a, jskey_from_index(na++), cv, JS_THROW) < 0) goto sdone;
+                if (na == lim) { result = jsv_object(a); goto sdone; }
+            }
+            q = p;
+        }
+        {
+            js_string *sub = jsstr_substring(t, s, p, size);
+            if (sub && jsobj_create_data_property(t, a, jskey_from_index(na), jsv_string(sub), JS_THROW) >= 0)
+                result = jsv_object(a);
+        }
+    sdone:
+        if (caps != stackcaps) free(caps);
+        return result;
+    }
     while (q < size) {
         if (set_last_index(t, splitter, q) < 0) return JSV_EXCEPTION;
         jsv z = regexp_exec(t, splitter, s);
@@ -981,6 +1194,17 @@ int jsbi_init_regexp(js_thread *t, js_realm *realm)
         jsobj_define_fn_key(t, proto, wks(t, JS_WKS_split), sym_split, 2, 0) < 0)
         return -1;
     if (jsobj_define_fn(t, ctor, "escape", regexp_escape, 1, 0) < 0) return -1;
+    {
+        jsv ex = jsobj_get_value(t, jsv_object(proto), akey(t, JS_ATOM_exec));
+        if (ex == JSV_EXCEPTION) return -1;
+        ((js_native_function *)ctor)->data[2] = ex;
+        /* legacy statics start as empty strings: an empty match of "" */
+        jsv z[2] = { jsv_from_int(0), jsv_from_int(0) };
+        js_object *a = jsobj_new_array_from(t, 2, z);
+        if (!a) return -1;
+        ((js_native_function *)ctor)->data[0] = jsv_string(jsstr_empty(t));
+        ((js_native_function *)ctor)->data[1] = jsv_object(a);
+    }
     if (jsobj_define_getset(t, ctor, wks(t, JS_WKS_species), get_species, NULL, 0) < 0) return -1;
     static const struct { const char *name; int magic, set; } lg[] = {
         { "input", LG_INPUT, 1 }, { "$_", LG_INPUT, 1 },

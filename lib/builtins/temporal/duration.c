@@ -978,3 +978,35 @@ jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int 
     }
     return duration_result(t, &d, U_DAY, since);
 }
+
+/* ZonedDateTime support for fixed-offset zones: local wall time = epoch + off. */
+int tp_add_date_part(js_thread *t, tp_date d, const double *v, int ov, tp_date *out)
+{
+    idur dur = to_internal(v, 0);
+    return date_add(t, d, &dur, ov, out);
+}
+
+__int128 tp_time_part_ns(const double *v) { return time_part_ns(v, 0); }
+
+int tp_duration_has_date_part(const double *v) { return v[0] || v[1] || v[2] || v[3]; }
+
+jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int same_tz, jsv options, int since)
+{
+    jsv o = tp_get_options_object(t, options);
+    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
+    diffset s;
+    if (get_difference_settings(t, since, o, 1, 1, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
+    if (s.largest > U_DAY) {
+        idur d = { 0, 0, 0, 0, tp_round_i128(ns2 - ns1, du_ns[s.smallest] * s.inc, s.mode) };
+        return duration_result(t, &d, s.largest, since);
+    }
+    if (!same_tz) return jsvm_throw_range_error(t, "time zones must match to compute date differences");
+    idur d = { 0, 0, 0, 0, 0 };
+    if (ns1 != ns2) {
+        tp_date d1, d2; tp_time t1, t2;
+        tp_epoch_to_parts(ns1 + off, &d1, &t1);
+        tp_epoch_to_parts(ns2 + off, &d2, &t2);
+        if (diff_datetime_rounding(t, d1, t1, d2, t2, &s, &d) < 0) return JSV_EXCEPTION;
+    }
+    return duration_result(t, &d, U_HOUR, since);
+}

@@ -36,7 +36,7 @@ jsv tp_bigint_from_i128(js_thread *t, __int128 v)
 }
 
 /* BigInt -> __int128; 0 ok, -1 when out of the instant range (no exception). */
-static int bigint_to_i128(js_bigint *b, __int128 *out)
+int tp_bigint_to_i128(js_bigint *b, __int128 *out)
 {
     if (jsbig_cmp_double(b, 1e22) > 0 || jsbig_cmp_double(b, -1e22) < 0) return -1;
     double d = jsbig_to_double(b);
@@ -62,7 +62,7 @@ static jsv in_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int m
     jsv b = jsbi_to_bigint(t, JS_ARG(0));
     if (b == JSV_EXCEPTION) return JSV_EXCEPTION;
     __int128 ns;
-    if (bigint_to_i128(JSV_BIG(b), &ns) < 0 || !tp_valid_epoch_ns(ns))
+    if (tp_bigint_to_i128(JSV_BIG(b), &ns) < 0 || !tp_valid_epoch_ns(ns))
         return jsvm_throw_range_error(t, "instant outside the supported range");
     return tp_make_instant(t, ns, new_target);
 }
@@ -109,7 +109,7 @@ static jsv in_from_epoch(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
     } else {
         jsv b = jsbi_to_bigint(t, JS_ARG(0));
         if (b == JSV_EXCEPTION) return JSV_EXCEPTION;
-        if (bigint_to_i128(JSV_BIG(b), &ns) < 0) return jsvm_throw_range_error(t, "instant outside the supported range");
+        if (tp_bigint_to_i128(JSV_BIG(b), &ns) < 0) return jsvm_throw_range_error(t, "instant outside the supported range");
     }
     return tp_make_instant(t, ns, JSV_UNDEFINED);
 }
@@ -326,7 +326,7 @@ static jsv now_fn(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (magic == 1) return tp_str(t, "UTC");
     if (magic == 0) return tp_make_instant(t, ns, JSV_UNDEFINED);
     int64_t off = 0;
-    if (!jsv_is_undefined(JS_ARG(0))) {
+    if (magic != 5 && !jsv_is_undefined(JS_ARG(0))) {
         char id[300];
         if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
     }
@@ -335,7 +335,12 @@ static jsv now_fn(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (magic == 2) return tp_make_datetime(t, d, tm, JSV_UNDEFINED);
     if (magic == 3) return tp_make_date(t, d, JSV_UNDEFINED);
     if (magic == 4) return tp_make_time(t, tm, JSV_UNDEFINED);
-    return jsvm_throw_type_error(t, "Temporal.Now.zonedDateTimeISO is not implemented yet");
+    char id[300];
+    if (jsv_is_undefined(JS_ARG(0))) strcpy(id, "UTC");
+    else if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    jsv tzv = tp_str(t, id);
+    if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
+    return tp_make_zoned(t, ns, tzv, off, JSV_UNDEFINED);
 }
 
 static jsv date_to_instant(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)

@@ -319,7 +319,8 @@ int jsbi_init_temporal(js_thread *t, js_realm *realm)
         return -1;
     if (tp_init_plaindate(t, realm, ns) < 0 || tp_init_plaintime(t, realm, ns) < 0 ||
         tp_init_plaindatetime(t, realm, ns) < 0 || tp_init_duration(t, realm, ns) < 0 ||
-        tp_init_instant(t, realm, ns) < 0 || tp_init_yearmonth(t, realm, ns) < 0)
+        tp_init_instant(t, realm, ns) < 0 || tp_init_yearmonth(t, realm, ns) < 0 ||
+        tp_init_zoned(t, realm, ns) < 0)
         return -1;
     return 0;
 }

@@ -78,6 +78,7 @@ typedef struct js_temporal {
     __int128 epoch_ns;
     double dur[DU_COUNT];
     jsv tz;                 /* ZonedDateTime: time zone id string */
+    int64_t tz_offset;      /* ZonedDateTime: fixed offset of the zone (UTC/offset zones) */
 } js_temporal;
 
 extern const js_class_ops jsclass_temporal;
@@ -186,6 +187,8 @@ jsv tp_duration_from_ns(js_thread *t, __int128 ns, int largest, int negate);
 /* instant.c */
 int tp_valid_epoch_ns(__int128 ns);
 jsv tp_bigint_from_i128(js_thread *t, __int128 v);
+struct js_bigint;
+int tp_bigint_to_i128(struct js_bigint *b, __int128 *out);
 jsv tp_make_instant(js_thread *t, __int128 ns, jsv new_target);
 __int128 tp_utc_epoch_ns(tp_date d, tp_time tm);
 int tp_to_temporal_instant(js_thread *t, jsv item, __int128 *out);
@@ -193,7 +196,15 @@ int tp_to_time_zone(js_thread *t, jsv v, char *buf, size_t cap, int64_t *offset)
 int tp_format_offset(char *buf, int64_t ns);
 void tp_epoch_to_parts(__int128 ns, tp_date *d, tp_time *tm);
 
+int tp_add_date_part(js_thread *t, tp_date d, const double *v, int ov, tp_date *out);
+__int128 tp_time_part_ns(const double *v);
+int tp_duration_has_date_part(const double *v);
+jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int same_tz, jsv options, int since);
+
 /* zoned.c */
+int tp_init_zoned(js_thread *t, js_realm *realm, js_object *ns);
+jsv tp_make_zoned(js_thread *t, __int128 ns, jsv tz, int64_t off, jsv new_target);
+jsv tp_instant_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 int tp_init_instant(js_thread *t, js_realm *realm, js_object *ns);
 int tp_zoned_date_time(js_thread *t, js_temporal *z, tp_date *d, tp_time *tm);
 jsv tp_date_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
