@@ -137,8 +137,10 @@ static jsv sab_over(js_thread *t, jssab_storage *s, int growable)
 
 static void report_exception(js_thread *t)
 {
+    /* terminated by teardown: nothing to say */
+    int quiet = t->uncatchable || (t->agent && jsag_stopping(t->agent));
     jsv e = jsvm_take_exception(t);
-    js_string *s = t->uncatchable ? NULL : jsop_to_string(t, e);
+    js_string *s = quiet ? NULL : jsop_to_string(t, e);
     if (!s) {
         if (t->has_exception)
             jsvm_take_exception(t);

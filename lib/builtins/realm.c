@@ -36,6 +36,7 @@ int jsbi_init_disposable(js_thread *t, js_realm *realm) __attribute__((weak));
 int jsbi_init_shadowrealm(js_thread *t, js_realm *realm) __attribute__((weak));
 int jsbi_init_temporal(js_thread *t, js_realm *realm) __attribute__((weak));
 int jsbi_init_generator(js_thread *t, js_realm *realm) __attribute__((weak));
+int jsbi_init_structuredclone(js_thread *t, js_realm *realm) __attribute__((weak));
 
 typedef int (*jsbi_init_fn)(js_thread *t, js_realm *realm);
 
@@ -70,6 +71,7 @@ int jsbi_init_realm(js_thread *t, js_realm *realm)
     jsbi_init_shadowrealm,
     jsbi_init_temporal,
     jsbi_init_generator,
+    jsbi_init_structuredclone,
     };
     js_realm *saved = t->realm;
     t->realm = realm;

@@ -263,12 +263,65 @@ static jsv regexp_initialize(js_thread *t, js_regexp *r, jsv pattern, jsv flags)
     return jsv_object(r);
 }
 
+/* Regex literals: each evaluation makes a new object, but the program of a
+ * literal site is shared through a small per-realm cache keyed by the
+ * (constant) pattern and flags strings, kept in the %RegExp% function's data
+ * slot 3. The cache holds its keys alive, so pointer identity is stable. */
+#define LIT_CACHE_SIZE 64
+typedef struct lit_cache {
+    js_internal h;
+    struct { js_string *pat, *flags; jsre_prog *prog; } e[LIT_CACHE_SIZE];
+} lit_cache;
+
+static void lit_trace(js_gc_tracer *trc, void *cell)
+{
+    lit_cache *lc = cell;
+    for (int i = 0; i < LIT_CACHE_SIZE; i++) {
+        jsgc_mark_cell(trc, lc->e[i].pat);
+        jsgc_mark_cell(trc, lc->e[i].flags);
+    }
+}
+
+static void lit_finalize(js_runtime *rt, void *cell)
+{
+    lit_cache *lc = cell;
+    for (int i = 0; i < LIT_CACHE_SIZE; i++) jsre_free(lc->e[i].prog);
+}
+
+static const js_internal_ops lit_cache_ops = { "RegExpLiteralCache", lit_trace, lit_finalize };
+
 jsv jsbi_regexp_create(js_thread *t, js_string *pattern, js_string *flags)
 {
+    js_native_function *c = regexp_ctor_fn(t, t->realm);
+    lit_cache *lc = NULL;
+    if (c) {
+        if (jsv_is_cell(c->data[3])) lc = jsv_get_ptr(c->data[3]);
+        else if ((lc = jsgc_alloc(t, sizeof *lc, JS_CELL_INTERNAL))) {
+            lc->h.ops = &lit_cache_ops;
+            c->data[3] = jsv_cell(lc);
+        } else jsvm_take_exception(t);
+    }
+    uintptr_t hv = ((uintptr_t)pattern >> 4) ^ ((uintptr_t)flags >> 6);
+    unsigned slot = (unsigned)(hv ^ (hv >> 9)) % LIT_CACHE_SIZE;
     js_regexp *r = regexp_alloc(t, JSV_UNDEFINED);
     if (!r) return JSV_EXCEPTION;
     r->legacy = 1;
-    return regexp_initialize(t, r, jsv_string(pattern), jsv_string(flags));
+    if (lc && lc->e[slot].prog && lc->e[slot].pat == pattern && lc->e[slot].flags == flags) {
+        js_string *fp = jsstr_flatten(t, pattern);
+        if (!fp) return JSV_EXCEPTION;
+        r->prog = jsre_retain(lc->e[slot].prog);
+        r->source = jsv_string(fp);
+        r->flags = jsv_string(flags);
+        return jsv_object(r);
+    }
+    jsv v = regexp_initialize(t, r, jsv_string(pattern), jsv_string(flags));
+    if (v != JSV_EXCEPTION && lc) {
+        jsre_free(lc->e[slot].prog);
+        lc->e[slot].pat = pattern;
+        lc->e[slot].flags = flags;
+        lc->e[slot].prog = jsre_retain(r->prog);
+    }
+    return v;
 }
 
 static jsv regexp_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)

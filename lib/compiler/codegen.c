@@ -1130,7 +1130,7 @@ static js_function_bc *compile_program(cg_unit *u, jsast_program *prog)
             js_function_bc *ibc = compile_module_init(&c, s);
             if (ibc) { cg_const(&c, jsv_cell(ibc)); bc->module_init = ibc; }
         }
-        cg_stmts(&c, &fn->body);
+        cg_stmts_scoped(&c, &fn->body);   /* module-level `using` disposes at the end */
         cg_emit(&c, OP_return_undef);
         s->user = 0;
         finish_function(&c);

@@ -740,8 +740,11 @@ static jsast_node *parse_for(jsparser *p)
         } else if ((uk = using_decl_kind(p, 1)) >= 0) {
             decl_kind = uk;
             jsp_next(p);
-            if (uk == JSAST_VAR_AWAIT_USING)
+            if (uk == JSAST_VAR_AWAIT_USING) {
+                if (p->fc->top_await)
+                    p->fc->fn->flags |= JSAST_FN_HAS_TLA;   /* disposal awaits */
                 jsp_next(p);
+            }
         }
         if (decl_kind >= 0) {
             init = parse_var_decls(p, decl_kind, E_NOIN, &is);

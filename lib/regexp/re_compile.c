@@ -266,6 +266,7 @@ jsre_prog *jsre_codegen(re_parse_out *po, unsigned flags, int *oom)
         *oom = 1;
         return NULL;
     }
+    p->refcount = 1;
     p->flags = flags;
     p->ncap = po->ncap;
     p->nregs = g.nregs;
@@ -329,9 +330,15 @@ jsre_prog *jsre_compile(const uint16_t *pat, size_t len, unsigned flags, char *e
     return p;
 }
 
+jsre_prog *jsre_retain(jsre_prog *p)
+{
+    p->refcount++;
+    return p;
+}
+
 void jsre_free(jsre_prog *p)
 {
-    if (!p) return;
+    if (!p || --p->refcount > 0) return;
     for (uint32_t i = 0; i < p->nclasses; i++) free(p->classes[i].r);
     free(p->classes);
     for (int i = 0; i < p->ncap; i++) free(p->names[i]);

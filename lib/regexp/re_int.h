@@ -44,6 +44,7 @@ typedef struct re_node {
 } re_node;
 
 typedef struct jsre_prog {
+    int refcount;                /* jsre_retain / jsre_free */
     unsigned flags;
     int ncap;                    /* including group 0 */
     int nregs;                   /* captures*2 + loop registers */

@@ -33,6 +33,9 @@ int jsre_parse_flags(const uint16_t *f, size_t n, unsigned *out);
  * immutable; free with jsre_free. */
 jsre_prog *jsre_compile(const uint16_t *pat, size_t len, unsigned flags, char *err, size_t errlen, int *oom);
 void jsre_free(jsre_prog *p);
+/* Programs are reference counted so RegExp objects can share one (jsre_free
+ * drops a reference). Returns p. */
+jsre_prog *jsre_retain(jsre_prog *p);
 /* Capture groups, counting group 0. */
 int jsre_capture_count(const jsre_prog *p);
 /* Name of group i (1-based) as UTF-16, or NULL when unnamed. */

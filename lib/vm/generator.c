@@ -82,6 +82,11 @@ const js_class_ops jsclass_async_generator = {
 
 int jsvm_suspend(js_thread *t, js_frame *f, int op, jsv value)
 {
+    if (!jsv_is_object(f->gen)) {
+        /* only a compiler bug gets here: fail cleanly rather than crash */
+        jsvm_throw_error(t, JS_ERR_INTERNAL, "suspension outside a generator or async function");
+        return -1;
+    }
     js_generator *g = (js_generator *)JSV_OBJ(f->gen);
     if (op == OP_await) {
         /* PromiseResolve may throw: then the await itself throws */

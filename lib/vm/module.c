@@ -19,18 +19,22 @@
 
 int jsre_validate_pattern(const uint16_t *pat, size_t len, const char *flags, char *err, size_t errlen) __attribute__((weak));
 
+/* Module types (the `type` import attribute); JSON and text modules are synthetic. */
+enum { MT_JS, MT_JSON, MT_TEXT };
+
 enum { MS_NEW, MS_UNLINKED, MS_LINKING, MS_LINKED, MS_EVALUATING, MS_EVALUATING_ASYNC, MS_EVALUATED };
 
 /* import_name / export entries: JSV_UNDEFINED as import name means the namespace ("*"). */
 typedef struct mod_import { uint32_t req; jsv import_name; uint32_t slot; } mod_import;
 typedef struct mod_export { jsv name; uint32_t slot; uint32_t req; jsv import_name; } mod_export;
-typedef struct mod_request { jsv specifier; int json; struct js_module *mod; } mod_request;
+typedef struct mod_request { jsv specifier; int json; struct js_module *mod; } mod_request;   /* json: MT_* */
 
 typedef struct js_module {
     js_internal base;
     jsv name;                   /* canonical name (string) */
     js_realm *realm;
-    js_function_bc *bc;         /* NULL for JSON modules */
+    js_function_bc *bc;         /* NULL for synthetic modules */
+    int type;                   /* MT_* */
     js_env *env;
     jsv ns, meta, json_value;
     jsv eval_error;
@@ -106,7 +110,7 @@ static js_key map_key(js_thread *t, jsv name, int json)
 {
     js_string *s = JSV_STR(name);
     if (json) {
-        js_string *suffix = jsstr_new_cstr(t, "\n#json");
+        js_string *suffix = jsstr_new_cstr(t, json == MT_TEXT ? "\n#text" : "\n#json");
         s = suffix ? jsstr_concat(t, s, suffix) : NULL;
         if (s) s = jsstr_flatten(t, s);
         if (!s) return JSV_EXCEPTION;
@@ -131,7 +135,7 @@ static int map_put(js_thread *t, js_module *m)
 {
     js_object *map = module_map(t);
     if (!map) return -1;
-    js_key k = map_key(t, m->name, m->bc == NULL);
+    js_key k = map_key(t, m->name, m->type);
     if (k == JSV_EXCEPTION) return -1;
     return jsobj_define_value(t, map, k, jsv_cell(m), JS_PROP_C_W_E);
 }
@@ -278,7 +282,8 @@ static int add_request(js_thread *t, js_module *m, const jsast_node *src, const 
             jsvm_throw_syntax_error(t, "Unsupported import attribute");
             return -1;
         }
-        if (jsast_str_eq_ascii(v->u.str.value, "json")) json = 1;
+        if (jsast_str_eq_ascii(v->u.str.value, "json")) json = MT_JSON;
+        else if (jsast_str_eq_ascii(v->u.str.value, "text")) json = MT_TEXT;
         else { jsvm_throw_syntax_error(t, "Unsupported module type"); return -1; }
     }
     for (uint32_t i = 0; i < m->nreqs; i++)
@@ -449,11 +454,24 @@ static js_module *parse_module(js_thread *t, const char *src, size_t len, const 
     return m;
 }
 
-/* A synthetic module exporting `default` = the parsed JSON value. */
-static js_module *parse_json_module(js_thread *t, const char *src, size_t len, jsv name)
+/* A synthetic module exporting `default` = the parsed JSON value (or, for
+ * text modules, the source text). */
+static js_module *parse_json_module(js_thread *t, const char *src, size_t len, jsv name, int type)
 {
     js_string *s = jsstr_new_utf8(t, src, len);
     if (!s) return NULL;
+    if (type == MT_TEXT) {
+        js_module *m = mod_new(t, name);
+        if (!m) return NULL;
+        m->type = MT_TEXT;
+        m->json_value = jsv_string(s);
+        m->env = jsvm_env_new(t, NULL, NULL, 1);
+        if (!m->env) return NULL;
+        m->env->vars[0] = jsv_string(s);
+        if (add_export(t, &m->locals, &m->nlocals, jskey_from_atom_id(t, JS_ATOM_default), 0, 0, JSV_UNDEFINED) < 0) return NULL;
+        m->status = MS_UNLINKED;
+        return m;
+    }
     jsv json = jsrt_intrinsic(t, JS_INTR_JSON);
     if (!jsv_is_object(json)) { jsvm_throw_type_error(t, "JSON unavailable"); return NULL; }
     jsv parse = jsobj_get(t, JSV_OBJ(json), jskey_from_cstr(t, "parse"), json);
@@ -463,6 +481,7 @@ static js_module *parse_json_module(js_thread *t, const char *src, size_t len, j
     if (v == JSV_EXCEPTION) return NULL;
     js_module *m = mod_new(t, name);
     if (!m) return NULL;
+    m->type = MT_JSON;
     m->json_value = v;
     m->env = jsvm_env_new(t, NULL, NULL, 1);
     if (!m->env) return NULL;
@@ -512,7 +531,7 @@ static js_module *load_module(js_thread *t, js_module *referrer_mod, const char 
     if (!src) { free(path); return NULL; }
     js_string *ns = jsstr_new_cstr(t, path);
     if (!ns) { free(src); free(path); return NULL; }
-    m = json ? parse_json_module(t, src, len, jsv_string(ns)) : parse_module(t, src, len, path, jsv_string(ns));
+    m = json ? parse_json_module(t, src, len, jsv_string(ns), json) : parse_module(t, src, len, path, jsv_string(ns));
     free(src);
     free(path);
     if (!m) return NULL;
@@ -1076,7 +1095,7 @@ static jsv import_done(js_thread *t, jsv value, jsv data, int rejected)
     return JSV_UNDEFINED;
 }
 
-/* Validates the options argument of import(); 1 json, 0 not, -1 thrown. */
+/* Validates the options argument of import(): the MT_* type, or -1 thrown. */
 static int import_options(js_thread *t, jsv options)
 {
     if (jsv_is_undefined(options)) return 0;
@@ -1098,7 +1117,9 @@ static int import_options(js_thread *t, jsv options)
         if (v == JSV_EXCEPTION) { jskeylist_free(t->rt, &kl); return -1; }
         if (!jsv_is_string(v)) { jskeylist_free(t->rt, &kl); jsvm_throw_type_error(t, "Import attribute values must be strings"); return -1; }
         if (!jsstr_equal_cstr(JSV_STR(kl.keys[i]), "type")) { json = -2; continue; }
-        if (jsstr_equal_cstr(JSV_STR(v), "json")) { if (json == 0) json = 1; }
+        if (json < 0) continue;
+        if (jsstr_equal_cstr(JSV_STR(v), "json")) json = MT_JSON;
+        else if (jsstr_equal_cstr(JSV_STR(v), "text")) json = MT_TEXT;
         else json = -3;
     }
     jskeylist_free(t->rt, &kl);

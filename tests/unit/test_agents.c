@@ -102,6 +102,8 @@ START_TEST(notify_fifo_and_counts)
         sched_yield();
     ck_assert_int_eq(order[0], 0);
     ck_assert_uint_eq(jscl_notify(cl, s, 4, 2), 2);
+    while (woken(cl, &nwoken) != 3)   /* let 1 and 2 log before 3 is woken */
+        sched_yield();
     ck_assert_uint_eq(jscl_notify(cl, s, 4, UINT64_MAX), 1);
     ck_assert_uint_eq(jscl_notify(cl, s, 4, UINT64_MAX), 0);
     for (int i = 0; i < 4; i++)
@@ -252,8 +254,8 @@ START_TEST(teardown_parked)
            "var sab = new SharedArrayBuffer(16), i32 = new Int32Array(sab);"
            "$262.agent.start(`$262.agent.receiveBroadcast(function (sab) {"
            "  var a = new Int32Array(sab); Atomics.store(a, 1, 1); Atomics.wait(a, 0, 0); });`);"
-           "$262.agent.start(`while (true) {}`);"
            "$262.agent.broadcast(sab);"
+           "$262.agent.start(`while (true) {}`);"
            "while (Atomics.load(i32, 1) !== 1) $262.agent.sleep(1); 'parked'", "parked");
     uint64_t t0 = jscl_now_ns();
     env_close(&e);

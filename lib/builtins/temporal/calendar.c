@@ -326,7 +326,7 @@ static int parse_annotations(cur *c, tp_parsed *out)
             for (;;) {
                 size_t p = c->i;
                 while (is_alnum(peek(c))) c->i++;
-                if (c->i - p < 3 || c->i - p > 8) return 0;
+                if (c->i == p) return 0;
                 if (peek(c) == '-') { c->i++; continue; }
                 break;
             }
@@ -425,7 +425,6 @@ static int p_time(cur *c, tp_parsed *o)
     int had_t = 0;
     if (ch == 'T' || ch == 't') { c->i++; had_t = 1; }
     if (!parse_time_spec(c, &o->time)) return 0;
-    size_t tend = c->i;
     o->has_time = 1;
     ch = peek(c);
     if (ch == 'Z' || ch == 'z') { c->i++; o->has_z = 1; }
@@ -438,7 +437,8 @@ static int p_time(cur *c, tp_parsed *o)
         /* Ambiguity with a month-day or year-month: reject those readings. */
         tp_parsed tmp;
         const char *s = c->s;
-        size_t n = tend;
+        size_t n = 0;
+        while (n < c->n && s[n] != '[') n++;
         int m, d;
         cur c2 = { s, 0, n };
         /* MM-DD or MMDD */

@@ -678,35 +678,75 @@ static jsv du_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return duration_result(t, &d, largest, 0);
 }
 
-/* GetTemporalRelativeToOption: 0 none, 1 plain date (in *d), -1 exception. */
-static int get_relative_to(js_thread *t, jsv o, tp_date *d)
+/* Checks a zoned relativeTo's offset against its (fixed-offset) zone: offset option "reject". */
+static int check_rel_offset(js_thread *t, int64_t given, int64_t zone_off, int match_minutes)
 {
+    if (given == zone_off) return 0;
+    if (match_minutes && (int64_t)tp_round_i128(zone_off, 60000000000LL, RM_HALF_EXPAND) == given) return 0;
+    jsvm_throw_range_error(t, "offset does not match the time zone");
+    return -1;
+}
+
+static int rel_zoned_check(js_thread *t, tp_date d, tp_time tm, int64_t zone_off)
+{
+    int64_t days = tp_epoch_days(d.year, d.month, d.day);
+    if (days > 100000000 || days < -100000000) {
+        jsvm_throw_range_error(t, "relativeTo outside the supported range");
+        return -1;
+    }
+    if (!tp_valid_epoch_ns(tp_utc_epoch_ns(d, tm) - zone_off)) {
+        jsvm_throw_range_error(t, "relativeTo outside the supported range");
+        return -1;
+    }
+    return 0;
+}
+
+/* GetTemporalRelativeToOption: 0 none, 1 plain date (in *d, *tm midnight),
+ * 2 zoned (local wall-clock date and time of a fixed-offset zone), -1 exception. */
+static int get_relative_to(js_thread *t, jsv o, tp_date *d, tp_time *tm)
+{
+    memset(tm, 0, sizeof *tm);
     jsv v = tp_get_prop(t, o, "relativeTo");
     if (v == JSV_EXCEPTION) return -1;
     if (jsv_is_undefined(v)) return 0;
     if (jsv_is_object(v)) {
         js_temporal *tp = jsobj_class(JSV_OBJ(v)) == JS_CLASS_TEMPORAL ? (js_temporal *)JSV_OBJ(v) : NULL;
         if (tp && (tp->kind == TK_DATE || tp->kind == TK_DATETIME)) { *d = tp->date; return 1; }
-        if (tp && tp->kind == TK_ZONED) { jsvm_throw_range_error(t, "ZonedDateTime relativeTo not supported yet"); return -1; }
+        if (tp && tp->kind == TK_ZONED) { *d = tp->date; *tm = tp->time; return 2; }
         if (tp_calendar_from_item(t, v) < 0) return -1;
         tp_fields f;
-        if (tp_read_fields(t, v, &f, 7, 1) < 0) return -1;
-        jsv off = tp_get_prop(t, v, "offset");
-        if (off == JSV_EXCEPTION) return -1;
-        jsv tz = tp_get_prop(t, v, "timeZone");
-        if (tz == JSV_EXCEPTION) return -1;
-        if (!jsv_is_undefined(tz)) { jsvm_throw_range_error(t, "ZonedDateTime relativeTo not supported yet"); return -1; }
+        if (tp_read_fields(t, v, &f, 7, 7) < 0) return -1;
+        int64_t given = f.offset_ns, zone_off = f.tz_off;
+        int has_off = f.has_offset;
         if (tp_date_from_fields(t, &f, 0, d) < 0) return -1;
         double tv[6];
-        tp_time tm;
         tp_fields_time(&f, NULL, tv);
-        if (tp_regulate_time(t, tv, 0, &tm) < 0) return -1;
-        return 1;
+        if (tp_regulate_time(t, tv, 0, tm) < 0) return -1;
+        if (!f.has_tz) { memset(tm, 0, sizeof *tm); return 1; }
+        if (has_off && check_rel_offset(t, given, zone_off, 1) < 0) return -1;
+        if (rel_zoned_check(t, *d, *tm, zone_off) < 0) return -1;
+        return 2;
     }
     if (!jsv_is_string(v)) { jsvm_throw_type_error(t, "invalid relativeTo"); return -1; }
     tp_parsed p;
     if (tp_parse_string(t, v, TP_PARSE_DATETIME, &p) < 0) return -1;
-    if (p.tz[0]) { jsvm_throw_range_error(t, "ZonedDateTime relativeTo not supported yet"); return -1; }
+    if (p.tz[0]) {
+        char id[300];
+        int64_t zone_off;
+        jsv tzs = tp_str(t, p.tz);
+        if (tzs == JSV_EXCEPTION || tp_to_time_zone(t, tzs, id, sizeof id, &zone_off) < 0) return -1;
+        if (p.has_z) {
+            __int128 ns = tp_utc_epoch_ns(p.date, p.time);
+            if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+            tp_epoch_to_parts(ns + zone_off, d, tm);
+        } else {
+            if (p.has_offset && p.has_time && check_rel_offset(t, p.offset_ns, zone_off, !p.offset_has_subminute) < 0) return -1;
+            *d = p.date; *tm = p.time;
+        }
+        if (!tp_datetime_in_limits(*d, *tm)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+        if (rel_zoned_check(t, *d, *tm, zone_off) < 0) return -1;
+        return 2;
+    }
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator requires a time zone annotation"); return -1; }
     if (!tp_date_in_limits(p.date)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
     *d = p.date;
@@ -730,7 +770,8 @@ static jsv du_compare(js_thread *t, jsv this_val, int argc, jsv *argv, int magic
     jsv o = tp_get_options_object(t, JS_ARG(2));
     if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     tp_date rel;
-    int hr = get_relative_to(t, o, &rel);
+    tp_time rtm;
+    int hr = get_relative_to(t, o, &rel, &rtm);
     if (hr < 0) return JSV_EXCEPTION;
     if (!memcmp(a, b, sizeof a)) return jsv_from_int(0);
     idur x = to_internal(a, 0), y = to_internal(b, 0);
@@ -755,7 +796,8 @@ static jsv du_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     int lu = tp_get_unit_option(t, o, "largestUnit");
     if (lu == -1) return JSV_EXCEPTION;
     tp_date rel;
-    int hr = get_relative_to(t, o, &rel);
+    tp_time rtm;
+    int hr = get_relative_to(t, o, &rel, &rtm);
     if (hr < 0) return JSV_EXCEPTION;
     double incd;
     if (tp_get_rounding_increment(t, o, &incd) < 0) return JSV_EXCEPTION;
@@ -777,16 +819,16 @@ static jsv du_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (inc > 1 && lu != su && su <= U_DAY) return jsvm_throw_range_error(t, "roundingIncrement not allowed here");
     if (hr) {
         idur d = to_internal(tp->dur, 1);
+        d.ns += tp_time_ns(rtm);
         __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
         if (rem < 0) { rem += NS_DAY; days--; }
         d.d = (int64_t)days;
         tp_date target;
         if (date_add(t, rel, &d, 0, &target) < 0) return JSV_EXCEPTION;
-        tp_time mid = { 0, 0, 0, 0, 0, 0 };
         diffset s = { lu, su, rm, inc };
         idur r;
-        if (diff_datetime_rounding(t, rel, mid, target, tp_time_from_ns((int64_t)rem), &s, &r) < 0) return JSV_EXCEPTION;
-        return duration_result(t, &r, lu, 0);
+        if (diff_datetime_rounding(t, rel, rtm, target, tp_time_from_ns((int64_t)rem), &s, &r) < 0) return JSV_EXCEPTION;
+        return duration_result(t, &r, hr == 2 && lu <= U_DAY ? U_HOUR : lu, 0);
     }
     if (existing <= U_WEEK || lu <= U_WEEK) return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
     idur d = to_internal(tp->dur, 1);
@@ -819,19 +861,21 @@ static jsv du_total(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     }
     tp_date rel;
-    int hr = get_relative_to(t, o, &rel);
+    tp_time rtm;
+    int hr = get_relative_to(t, o, &rel, &rtm);
     if (hr < 0) return JSV_EXCEPTION;
     int unit = tp_get_unit_option(t, o, "unit");
     if (unit == -1) return JSV_EXCEPTION;
     if (unit == -2 || unit == U_AUTO) return jsvm_throw_range_error(t, "unit is required");
     idur d = to_internal(tp->dur, 1);
     if (hr) {
+        d.ns += tp_time_ns(rtm);
         __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
         if (rem < 0) { rem += NS_DAY; days--; }
         d.d = (int64_t)days;
         tp_date target;
         if (date_add(t, rel, &d, 0, &target) < 0) return JSV_EXCEPTION;
-        tp_time mid = { 0, 0, 0, 0, 0, 0 }, tt = tp_time_from_ns((int64_t)rem);
+        tp_time mid = rtm, tt = tp_time_from_ns((int64_t)rem);
         if (tp_compare_datetime(rel, mid, target, tt) == 0) return jsv_number(0);
         if (!tp_datetime_in_limits(target, tt)) return jsvm_throw_range_error(t, "date-time outside the supported range");
         idur r = diff_datetime(rel, mid, target, tt, unit);
@@ -968,6 +1012,8 @@ jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int 
     idur d = { 0, 0, 0, 0, 0 };
     one.day = 1; two.day = 1;
     if (tp_compare_date(one, two) != 0) {
+        if (!tp_date_in_limits(one) || !tp_date_in_limits(two))
+            return jsvm_throw_range_error(t, "date outside the supported range");
         d = date_until(one, two, s.largest);
         d.w = 0; d.d = 0;
         if (!(s.smallest == U_MONTH && s.inc == 1)) {

@@ -276,7 +276,8 @@ static jsv in_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     if (magic == 0) {
         jsv o = tp_get_options_object(t, JS_ARG(0));
         if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        if (tp_get_precision(t, o, &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
+        int fsd = tp_read_fsd(t, o), su;
+        if (fsd == -2 || tp_read_rm_su(t, o, &rm, &su) < 0) return JSV_EXCEPTION;
         jsv tz = tp_get_prop(t, o, "timeZone");
         if (tz == JSV_EXCEPTION) return JSV_EXCEPTION;
         if (!jsv_is_undefined(tz)) {
@@ -284,6 +285,7 @@ static jsv in_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
             if (tp_to_time_zone(t, tz, id, sizeof id, &off) < 0) return JSV_EXCEPTION;
             has_tz = 1;
         }
+        if (tp_resolve_precision(t, fsd, su, &prec, &inc) < 0) return JSV_EXCEPTION;
         ns = round_pos(ns, inc, rm);
         if (!tp_valid_epoch_ns(ns)) return jsvm_throw_range_error(t, "instant outside the supported range");
     }

@@ -80,37 +80,40 @@ int tp_validate_increment(js_thread *t, double inc, double max, int inclusive)
     return 0;
 }
 
-/* fractionalSecondDigits, roundingMode, smallestUnit (toString of time-bearing types). */
-int tp_get_precision(js_thread *t, jsv o, int *precision, int64_t *increment_ns, int *rounding_mode)
+/* GetTemporalFractionalSecondDigitsOption: -1 auto, 0..9; returns -2 on exception. */
+int tp_read_fsd(js_thread *t, jsv o)
 {
     jsv v = tp_get_prop(t, o, "fractionalSecondDigits");
-    int fsd = -1;
-    if (v == JSV_EXCEPTION) return -1;
-    if (!jsv_is_undefined(v)) {
-        if (!jsv_is_number(v)) {
-            js_string *s = jsop_to_string(t, v);
-            if (!s) return -1;
-            if (!jsstr_equal_cstr(s, "auto")) {
-                jsvm_throw_range_error(t, "invalid fractionalSecondDigits");
-                return -1;
-            }
-        } else {
-            double d = jsv_get_number(v);
-            if (!isfinite(d)) { jsvm_throw_range_error(t, "invalid fractionalSecondDigits"); return -1; }
-            d = floor(d);
-            if (d < 0 || d > 9) { jsvm_throw_range_error(t, "invalid fractionalSecondDigits"); return -1; }
-            fsd = (int)d;
-        }
+    if (v == JSV_EXCEPTION) return -2;
+    if (jsv_is_undefined(v)) return -1;
+    if (!jsv_is_number(v)) {
+        js_string *s = jsop_to_string(t, v);
+        if (!s) return -2;
+        if (!jsstr_equal_cstr(s, "auto")) { jsvm_throw_range_error(t, "invalid fractionalSecondDigits"); return -2; }
+        return -1;
     }
-    int rm = tp_get_rounding_mode(t, o, RM_TRUNC);
-    if (rm < 0) return -1;
-    int su = tp_get_unit_option(t, o, "smallestUnit");
-    if (su == -1) return -1;
+    double d = jsv_get_number(v);
+    if (!isfinite(d)) { jsvm_throw_range_error(t, "invalid fractionalSecondDigits"); return -2; }
+    d = floor(d);
+    if (d < 0 || d > 9) { jsvm_throw_range_error(t, "invalid fractionalSecondDigits"); return -2; }
+    return (int)d;
+}
+
+/* roundingMode and smallestUnit, read (and converted) before any validation. */
+int tp_read_rm_su(js_thread *t, jsv o, int *rm, int *su)
+{
+    if ((*rm = tp_get_rounding_mode(t, o, RM_TRUNC)) < 0) return -1;
+    if ((*su = tp_get_unit_option(t, o, "smallestUnit")) == -1) return -1;
+    return 0;
+}
+
+/* ToSecondsStringPrecisionRecord after validating smallestUnit. */
+int tp_resolve_precision(js_thread *t, int fsd, int su, int *precision, int64_t *increment_ns)
+{
     if (su != -2 && (su < 5 || su == 10)) {
         jsvm_throw_range_error(t, "invalid smallestUnit");
         return -1;
     }
-    *rounding_mode = rm;
     static const int64_t pow10[10] = { 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1 };
     switch (su) {
     case 5: *precision = -2; *increment_ns = 60000000000LL; return 0;
@@ -125,6 +128,14 @@ int tp_get_precision(js_thread *t, jsv o, int *precision, int64_t *increment_ns,
     }
     *increment_ns = pow10[*precision];
     return 0;
+}
+
+/* fractionalSecondDigits, roundingMode, smallestUnit (toString of time-bearing types). */
+int tp_get_precision(js_thread *t, jsv o, int *precision, int64_t *increment_ns, int *rounding_mode)
+{
+    int fsd = tp_read_fsd(t, o), su;
+    if (fsd == -2 || tp_read_rm_su(t, o, rounding_mode, &su) < 0) return -1;
+    return tp_resolve_precision(t, fsd, su, precision, increment_ns);
 }
 
 jsv tp_make_time(js_thread *t, tp_time tm, jsv new_target)

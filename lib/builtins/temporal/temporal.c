@@ -271,6 +271,28 @@ int tp_read_fields(js_thread *t, jsv obj, tp_fields *f, int want_date, int want_
                 if (tp_to_integer_with_truncation(t, v, &f->tf[ti]) < 0) return -1;
                 f->has_tf[ti] = 1;
             }
+            if (ti == 4 && (want_time & 2)) {
+                if ((v = tp_get_prop(t, obj, "offset")) == JSV_EXCEPTION) return -1;
+                if (!jsv_is_undefined(v)) {
+                    jsv p = jsop_to_primitive(t, v, 2);
+                    if (p == JSV_EXCEPTION) return -1;
+                    if (!jsv_is_string(p)) { jsvm_throw_type_error(t, "offset must be a string"); return -1; }
+                    char buf[64];
+                    int n = tp_string_ascii(JSV_STR(p), buf, sizeof buf), sub;
+                    if (n < 0 || tp_parse_offset(buf, (size_t)n, &f->offset_ns, &sub) < 0) {
+                        jsvm_throw_range_error(t, "invalid offset string");
+                        return -1;
+                    }
+                    f->has_offset = 1;
+                }
+            }
+        }
+        if (want_time & 4) {
+            if ((v = tp_get_prop(t, obj, "timeZone")) == JSV_EXCEPTION) return -1;
+            if (!jsv_is_undefined(v)) {
+                if (tp_to_time_zone(t, v, f->tz_id, sizeof f->tz_id, &f->tz_off) < 0) return -1;
+                f->has_tz = 1;
+            }
         }
     }
     if (want_date & 1) {

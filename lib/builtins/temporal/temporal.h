@@ -109,6 +109,10 @@ typedef struct tp_fields {
     int has_year, has_month, has_day, has_monthcode;
     int monthcode;
     double tf[6]; int has_tf[6];
+    /* want_time & 2: offset (read between nanosecond and second); & 4: timeZone (after second) */
+    int has_offset, has_tz;
+    int64_t offset_ns, tz_off;
+    char tz_id[128];
 } tp_fields;
 int tp_read_fields(js_thread *t, jsv obj, tp_fields *f, int want_date, int want_time);
 int tp_resolve_month(js_thread *t, tp_fields *f);
@@ -139,6 +143,9 @@ int tp_regulate_time(js_thread *t, const double *v, int overflow, tp_time *out);
  * precision -2 minute, -1 auto, 0..9; unit/increment for rounding (ns). */
 int tp_get_precision(js_thread *t, jsv o, int *precision, int64_t *increment_ns, int *rounding_mode);
 int tp_get_rounding_mode(js_thread *t, jsv o, int def);
+int tp_read_fsd(js_thread *t, jsv o);
+int tp_read_rm_su(js_thread *t, jsv o, int *rm, int *su);
+int tp_resolve_precision(js_thread *t, int fsd, int su, int *precision, int64_t *increment_ns);
 /* Rounds x (may be negative) to a multiple of inc with a rounding mode. */
 __int128 tp_round_i128(__int128 x, __int128 inc, int mode);
 enum { RM_CEIL, RM_FLOOR, RM_EXPAND, RM_TRUNC, RM_HALF_CEIL, RM_HALF_FLOOR, RM_HALF_EXPAND, RM_HALF_TRUNC, RM_HALF_EVEN };

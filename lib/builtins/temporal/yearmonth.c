@@ -153,12 +153,18 @@ static jsv ym_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     for (int i = DU_WEEKS; i < DU_COUNT; i++)
         if (v[i]) return jsvm_throw_range_error(t, "only years and months can be added to a PlainYearMonth");
     int s = magic ? -1 : 1;
+    int dsign = 0;
+    for (int i = 0; i < DU_COUNT && !dsign; i++) if (v[i]) dsign = (v[i] > 0 ? 1 : -1) * s;
+    tp_date start = tp->date;
+    start.day = 1;
+    if (dsign >= 0 && !tp_date_in_limits(start)) return jsvm_throw_range_error(t, "date outside the supported range");
     double m0 = (double)tp->date.month - 1 + s * v[DU_MONTHS];
     double y = (double)tp->date.year + s * v[DU_YEARS] + floor(m0 / 12);
     double m = m0 - floor(m0 / 12) * 12 + 1;
     if (y < -300000 || y > 300000 || !ym_in_limits((int64_t)y, (int64_t)m))
         return jsvm_throw_range_error(t, "year-month outside the supported range");
     tp_date d = { (int32_t)y, (int32_t)m, 1 };
+    if (dsign >= 0 && !tp_date_in_limits(d)) return jsvm_throw_range_error(t, "date outside the supported range");
     return tp_make_yearmonth(t, d, JSV_UNDEFINED);
 }
 
@@ -234,7 +240,7 @@ static int md_from_fields(js_thread *t, tp_fields *f, int ov, tp_date *out)
     if (!f->has_month && !f->has_monthcode) { jsvm_throw_type_error(t, "month or monthCode is required"); return -1; }
     if (tp_resolve_month(t, f) < 0) return -1;
     tp_date d;
-    if (f->has_year && !f->has_monthcode) {
+    if (f->has_year) {
         if (tp_regulate_date(t, f->year, f->month, f->day, ov, &d) < 0) return -1;
     } else {
         if (tp_regulate_date(t, 1972, f->month, f->day, ov, &d) < 0) return -1;
@@ -268,7 +274,6 @@ int tp_to_temporal_monthday(js_thread *t, jsv item, jsv options, tp_date *out)
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator not allowed"); return -1; }
     jsv o = tp_get_options_object(t, options);
     if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
-    if (!p.year_absent && !tp_date_in_limits(p.date)) { jsvm_throw_range_error(t, "date outside the supported range"); return -1; }
     out->year = 1972; out->month = p.date.month; out->day = p.date.day;
     return 0;
 }

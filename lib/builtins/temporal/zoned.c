@@ -52,6 +52,9 @@ static int interpret_offset(js_thread *t, tp_date d, tp_time tm, int start_of_da
     if (start_of_day || behaviour == 0 || offopt == 2) ns = local - zone_off;
     else if (behaviour == 1 || offopt == 1) ns = local - offset_ns;
     else {
+        /* CheckISODaysRange on the wall-clock date */
+        int64_t days = tp_epoch_days(d.year, d.month, d.day);
+        if (days > 100000000 || days < -100000000) { jsvm_throw_range_error(t, "wall-clock date outside the supported range"); return -1; }
         int64_t cand = zone_off;
         int ok = cand == offset_ns;
         if (!ok && match_minutes) ok = (int64_t)tp_round_i128(cand, 60000000000LL, RM_HALF_EXPAND) == offset_ns;
@@ -63,39 +66,23 @@ static int interpret_offset(js_thread *t, tp_date d, tp_time tm, int start_of_da
     return 0;
 }
 
-static int parse_offset_value(js_thread *t, jsv v, int64_t *ns)
-{
-    jsv p = jsop_to_primitive(t, v, 2);
-    if (p == JSV_EXCEPTION) return -1;
-    if (!jsv_is_string(p)) { jsvm_throw_type_error(t, "offset must be a string"); return -1; }
-    char buf[64];
-    int n = tp_string_ascii(JSV_STR(p), buf, sizeof buf), sub;
-    if (n < 0 || tp_parse_offset(buf, (size_t)n, ns, &sub) < 0) { jsvm_throw_range_error(t, "invalid offset string"); return -1; }
-    return 0;
-}
-
 typedef struct zres { __int128 ns; jsv tz; int64_t off; } zres;
 
 /* Reads a ZonedDateTime property bag (fields + offset + timeZone). */
 static int zoned_from_bag(js_thread *t, jsv item, jsv options, int offdef, const js_temporal *base, zres *r)
 {
     tp_fields f;
-    if (tp_read_fields(t, item, &f, base ? 7 : 7, 1) < 0) return -1;
-    /* offset sorts between nanosecond and second; read it here (close enough for ISO fields). */
-    jsv offv = tp_get_prop(t, item, "offset");
-    if (offv == JSV_EXCEPTION) return -1;
-    int64_t offset_ns = 0;
-    int has_offset = !jsv_is_undefined(offv);
-    if (has_offset && parse_offset_value(t, offv, &offset_ns) < 0) return -1;
+    if (tp_read_fields(t, item, &f, 7, base ? 3 : 7) < 0) return -1;
+    int64_t offset_ns = f.offset_ns;
+    int has_offset = f.has_offset;
     char id[300];
     int64_t zone_off = 0;
     jsv tzv;
     if (!base) {
-        jsv tzarg = tp_get_prop(t, item, "timeZone");
-        if (tzarg == JSV_EXCEPTION) return -1;
-        if (jsv_is_undefined(tzarg)) { jsvm_throw_type_error(t, "timeZone is required"); return -1; }
-        if (tp_to_time_zone(t, tzarg, id, sizeof id, &zone_off) < 0) return -1;
-        if ((tzv = tz_value(t, id)) == JSV_EXCEPTION) return -1;
+        if (!f.has_tz) { jsvm_throw_type_error(t, "timeZone is required"); return -1; }
+        zone_off = f.tz_off;
+        (void)id;
+        if ((tzv = tz_value(t, f.tz_id)) == JSV_EXCEPTION) return -1;
     } else {
         tzv = base->tz; zone_off = base->tz_offset;
         int any = f.has_year | f.has_month | f.has_monthcode | f.has_day | has_offset;
@@ -358,26 +345,14 @@ static jsv zd_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
         jsv o = tp_get_options_object(t, JS_ARG(0));
         if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
         if ((show = tp_get_show_calendar(t, o)) < 0) return JSV_EXCEPTION;
-        /* fractionalSecondDigits, then offset, then roundingMode/smallestUnit, then timeZoneName */
-        jsv fsd = tp_get_prop(t, o, "fractionalSecondDigits");
-        if (fsd == JSV_EXCEPTION) return JSV_EXCEPTION;
+        int fsd = tp_read_fsd(t, o), su;
+        if (fsd == -2) return JSV_EXCEPTION;
         static const char *const an[] = { "auto", "never" };
         if ((show_off = tp_get_string_option(t, o, "offset", an, 2, 0)) < 0) return JSV_EXCEPTION;
-        js_object *o2 = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
-        if (!o2) return JSV_EXCEPTION;
-        js_key k = jskey_from_cstr(t, "fractionalSecondDigits");
-        if (k == JSV_EXCEPTION || jsobj_create_data_property(t, o2, k, fsd, 0) < 0) return JSV_EXCEPTION;
-        jsv rmv = tp_get_prop(t, o, "roundingMode");
-        if (rmv == JSV_EXCEPTION) return JSV_EXCEPTION;
-        k = jskey_from_cstr(t, "roundingMode");
-        if (k == JSV_EXCEPTION || jsobj_create_data_property(t, o2, k, rmv, 0) < 0) return JSV_EXCEPTION;
-        jsv suv = tp_get_prop(t, o, "smallestUnit");
-        if (suv == JSV_EXCEPTION) return JSV_EXCEPTION;
-        k = jskey_from_cstr(t, "smallestUnit");
-        if (k == JSV_EXCEPTION || jsobj_create_data_property(t, o2, k, suv, 0) < 0) return JSV_EXCEPTION;
-        if (tp_get_precision(t, jsv_object(o2), &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
+        if (tp_read_rm_su(t, o, &rm, &su) < 0) return JSV_EXCEPTION;
         static const char *const tzn[] = { "auto", "never", "critical" };
         if ((show_tz = tp_get_string_option(t, o, "timeZoneName", tzn, 3, 0)) < 0) return JSV_EXCEPTION;
+        if (tp_resolve_precision(t, fsd, su, &prec, &inc) < 0) return JSV_EXCEPTION;
         ns = tp_round_i128(ns, inc, (int[]){ RM_CEIL, RM_FLOOR, RM_CEIL, RM_FLOOR, RM_HALF_CEIL, RM_HALF_FLOOR,
                                               RM_HALF_CEIL, RM_HALF_FLOOR, RM_HALF_EVEN }[rm]);
         if (!tp_valid_epoch_ns(ns)) return jsvm_throw_range_error(t, "instant outside the supported range");
