@@ -1339,7 +1339,7 @@ const js_class_ops jsclass_array_iterator = {
     .trace = array_iterator_trace,
 };
 
-static jsv create_array_iterator(js_thread *t, jsv obj, int kind)
+jsv jsbi_create_array_iterator(js_thread *t, jsv obj, int kind)
 {
     js_array_iterator *it = (js_array_iterator *)jsobj_new(t, jsrt_intrinsic(t, JS_INTR_ArrayIteratorPrototype),
                                                            JS_CLASS_ARRAY_ITERATOR);
@@ -1355,7 +1355,7 @@ static jsv proto_iter(js_thread *t, jsv this_val, int argc, jsv *argv, int magic
 {
     jsv o = jsop_to_object(t, this_val);
     if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return create_array_iterator(t, o, magic);
+    return jsbi_create_array_iterator(t, o, magic);
 }
 
 static jsv array_iterator_next(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)

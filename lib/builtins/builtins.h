@@ -57,4 +57,8 @@ js_string *jsbi_get_substitution(js_thread *t, js_string *matched, js_string *st
                                  uint32_t ncaptures, const jsv *captures, jsv named_captures,
                                  js_string *tmpl);
 
+/* CreateArrayIterator(obj, kind): kind 0 keys, 1 values, 2 entries (array.c;
+ * also used for typed arrays). */
+jsv jsbi_create_array_iterator(js_thread *t, jsv obj, int kind);
+
 #endif

@@ -86,27 +86,12 @@ static jsv ta_tag(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 
 /* ---- iteration ---- */
 
-/* Same layout as array.c's iterator (%ArrayIteratorPrototype%.next handles
- * typed arrays through jsbi_typed_array_length). */
-typedef struct ta_array_iterator {
-    js_object base;
-    jsv iterated;
-    int64_t index;
-    int kind;
-} ta_array_iterator;
-
 static jsv ta_iter(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     if (!jsta_validate(t, this_val, NULL))
         return JSV_EXCEPTION;
-    ta_array_iterator *it = (ta_array_iterator *)jsobj_new(t, jsrt_intrinsic(t, JS_INTR_ArrayIteratorPrototype),
-                                                           JS_CLASS_ARRAY_ITERATOR);
-    if (!it)
-        return JSV_EXCEPTION;
-    it->iterated = this_val;
-    it->index = 0;
-    it->kind = magic;
-    return jsv_object(it);
+    /* %ArrayIteratorPrototype%.next handles typed arrays through jsbi_typed_array_length */
+    return jsbi_create_array_iterator(t, this_val, magic);
 }
 
 /* every 0, some 1, forEach 2, find 3, findIndex 4, findLast 5, findLastIndex 6 */
