@@ -114,7 +114,8 @@ for p in $programs; do
                 echo "$score" >> "$tmp/s.$i.$p"
             else
                 allok=0
-                why=$(printf '%s\n' "$out" | grep -v '^Score:' | tail -n 3 | tr '\n' ' ')
+                # The message, not the stack trace lines that follow it.
+                why=$(printf '%s\n' "$out" | grep -v -e '^Score:' -e '^[[:space:]]*at ' | tail -n 2 | tr '\n' ' ')
                 [ $rc -eq 124 ] && why="timed out after ${timeout_s}s; $why"
                 printf '%-14s %-14s run %d  FAILED (exit %d): %s\n' "$name" "$p" "$r" "$rc" "$why"
             fi
@@ -167,9 +168,14 @@ while [ $i -le $nengines ]; do
     printf ' %14s' "$g"
     i=$((i + 1))
 done
+# The ratio row is the geometric mean of the per-program ratios, over the programs
+# both engines scored, so a failing program does not skew it.
 i=2
 while [ $i -le $nengines ]; do
-    printf ' %14s' "$(awk -v a="$(cat "$tmp/g.1")" -v b="$(cat "$tmp/g.$i")" 'BEGIN { a += 0; b += 0; if (b == 0) print "-"; else printf "%.2f", a / b }')"
+    g=$(for p in $programs; do echo "$(cat "$tmp/m.1.$p") $(cat "$tmp/m.$i.$p")"; done | awk '
+        $1 != "-" && $2 != "-" && $1 > 0 && $2 > 0 { s += log($1 / $2); k++ }
+        END { if (!k) print "-"; else printf "%.2f\n", exp(s / k) }')
+    printf ' %14s' "$g"
     i=$((i + 1))
 done
 echo

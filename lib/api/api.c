@@ -394,7 +394,11 @@ int jse_eval(jse_context *ctx, const char *src, size_t len, const char *filename
     }
     if (!filename) filename = "<eval>";
     jsv r;
-    if (flags & JSE_EVAL_MODULE)
+    if (flags & JSE_EVAL_PARSE_ONLY)
+        r = jsvm_eval_script(t, src, len, filename, JSVM_EVAL_PARSE_ONLY
+                             | ((flags & JSE_EVAL_MODULE) ? JSVM_EVAL_MODULE : 0)
+                             | ((flags & JSE_EVAL_STRICT) ? JSVM_EVAL_STRICT : 0));
+    else if (flags & JSE_EVAL_MODULE)
         r = jsvm_eval_module(t, src, len, filename);
     else
         r = jsvm_eval_script(t, src, len, filename, (flags & JSE_EVAL_STRICT) ? JSVM_EVAL_STRICT : 0);

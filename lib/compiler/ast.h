@@ -202,6 +202,8 @@ typedef enum jsast_kind {
 #define JSAST_F_IN_CHAIN     0x00004000u  /* MEMBER/CALL inside an optional chain (below a CHAIN) */
 #define JSAST_F_ANNEXB       0x00008000u  /* FUNC_DECL: Annex B.3.3 var copy (fn->annexb_var) */
 #define JSAST_F_TDZ          0x00010000u  /* IDENT reference may see an uninitialized binding */
+#define JSAST_F_IMPORT_DEFER 0x00020000u  /* IMPORT_CALL: import.defer(...); IMPORT_DECL: import defer * as (proposal) */
+#define JSAST_F_IMPORT_SOURCE 0x00040000u /* IMPORT_CALL: import.source(...) (proposal) */
 /* Bits 0x10000000 and up are parser-internal scratch; ignore them. */
 
 /* VAR_DECL kinds */

@@ -1222,7 +1222,10 @@ void cg_expr(cg_func *c, const jsast_node *n)
         cg_expr(c, n->u.import_call.source);
         if (n->u.import_call.options) cg_expr(c, n->u.import_call.options);
         else cg_emit(c, OP_undef);
-        cg_emit(c, OP_dyn_import);
+        if (n->flags & (JSAST_F_IMPORT_DEFER | JSAST_F_IMPORT_SOURCE))
+            cg_op_u8(c, OP_dyn_import_phase, (n->flags & JSAST_F_IMPORT_SOURCE) ? 2 : 1);
+        else
+            cg_emit(c, OP_dyn_import);
         break;
     case JSAST_SUPER:
         cg_syntax_error(c, n, "'super' keyword unexpected here");

@@ -425,6 +425,12 @@ jsast_node *jsp_parse_import(jsparser *p)
     jsast_node *n = jsp_new(p, JSAST_IMPORT_DECL, NULL);
     uint32_t base = p->stk_len;
     jsp_next(p);
+    if (p->tok.type == T_IDENT && !p->tok.escaped && p->tok.str && jsast_str_eq_ascii(p->tok.str, "defer") &&
+        jsp_peek(p, NULL) == T_STAR) {
+        /* import defer * as ns from "x" (proposal): the only deferred form */
+        n->flags |= JSAST_F_IMPORT_DEFER;
+        jsp_next(p);
+    }
     if (p->tok.type == T_STRING) {
         n->u.import_decl.source = module_source(p);
         n->u.import_decl.attributes = parse_attributes(p);

@@ -752,6 +752,12 @@ static jsast_node *parse_new(jsparser *p)
     }
     if (p->tok.type == T_IMPORT && jsp_peek(p, NULL) != T_DOT)
         jslex_error(p, NULL, "Cannot use new with import");
+    if (p->tok.type == T_IMPORT) {
+        jstoken dot, name;
+        if (jsp_peek2(p, &dot, &name) == T_IDENT && name.str &&
+            (jsast_str_eq_ascii(name.str, "defer") || jsast_str_eq_ascii(name.str, "source")))
+            jslex_error(p, NULL, "Cannot use new with import");
+    }
     jsp_enter(p);
     callee = parse_subscripts(p, parse_primary(p), 1);
     p->depth--;
@@ -887,6 +893,26 @@ static jsast_node *parse_primary(jsparser *p)
         jsp_next(p);
         if (p->tok.type == T_DOT) {
             jsp_next(p);
+            if (p->tok.type == T_IDENT && p->tok.str &&
+                (jsast_str_eq_ascii(p->tok.str, "defer") || jsast_str_eq_ascii(p->tok.str, "source"))) {
+                /* import.defer(...) / import.source(...): phased dynamic import */
+                uint32_t phase = jsast_str_eq_ascii(p->tok.str, "defer") ? JSAST_F_IMPORT_DEFER : JSAST_F_IMPORT_SOURCE;
+                jsp_next(p);
+                if (p->tok.type != T_LPAREN)
+                    jsp_unexpected(p);
+                n = jsp_new(p, JSAST_IMPORT_CALL, &start);
+                n->flags |= phase;
+                jsp_next(p);
+                if (p->tok.type == T_RPAREN)
+                    jsp_unexpected(p);
+                n->u.import_call.source = jsp_parse_assign(p, 0, NULL);
+                if (jsp_eat(p, T_COMMA) && p->tok.type != T_RPAREN) {
+                    n->u.import_call.options = jsp_parse_assign(p, 0, NULL);
+                    jsp_eat(p, T_COMMA);
+                }
+                jsp_expect(p, T_RPAREN);
+                return jsp_finish(p, n);
+            }
             if (!jsp_is_name(p, N_META))
                 jsp_unexpected(p);
             if (!p->module)

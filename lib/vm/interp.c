@@ -710,6 +710,12 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         CHECK(v);
         *sp++ = v;
         NEXT();
+    CASE(dyn_import_phase)
+        v = jsvm_do_dynamic_import_phase(t, f, sp[-2], sp[-1], *pc++);
+        CHECK(v);
+        sp -= 2;
+        *sp++ = v;
+        NEXT();
     CASE(dyn_import)
         v = jsvm_do_dynamic_import(t, f, sp[-2], sp[-1]);
         CHECK(v);

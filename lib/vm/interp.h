@@ -34,6 +34,8 @@ jsv jsvm_regexp_literal(js_thread *t, jsv pattern, jsv flags);
 jsv jsvm_template_object(js_thread *t, js_function_bc *bc, uint32_t idx);
 jsv jsvm_import_meta(js_thread *t, js_frame *f);
 jsv jsvm_do_dynamic_import(js_thread *t, js_frame *f, jsv spec, jsv options);
+/* import.defer (phase 1: evaluated eagerly for now) and import.source (phase 2). */
+jsv jsvm_do_dynamic_import_phase(js_thread *t, js_frame *f, jsv spec, jsv options, int phase);
 jsv jsvm_delete_property(js_thread *t, jsv obj, jsv key, int strict);
 jsv jsvm_super_base(js_thread *t, js_frame *f);
 jsv jsvm_super_get(js_thread *t, jsv this_val, jsv key, jsv base);

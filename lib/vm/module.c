@@ -20,14 +20,14 @@
 int jsre_validate_pattern(const uint16_t *pat, size_t len, const char *flags, char *err, size_t errlen) __attribute__((weak));
 
 /* Module types (the `type` import attribute); JSON and text modules are synthetic. */
-enum { MT_JS, MT_JSON, MT_TEXT };
+enum { MT_JS, MT_JSON, MT_TEXT, MT_BYTES };
 
 enum { MS_NEW, MS_UNLINKED, MS_LINKING, MS_LINKED, MS_EVALUATING, MS_EVALUATING_ASYNC, MS_EVALUATED };
 
 /* import_name / export entries: JSV_UNDEFINED as import name means the namespace ("*"). */
 typedef struct mod_import { uint32_t req; jsv import_name; uint32_t slot; } mod_import;
 typedef struct mod_export { jsv name; uint32_t slot; uint32_t req; jsv import_name; } mod_export;
-typedef struct mod_request { jsv specifier; int json; struct js_module *mod; } mod_request;   /* json: MT_* */
+typedef struct mod_request { jsv specifier; int json; int defer; struct js_module *mod; } mod_request;   /* json: MT_* */
 
 typedef struct js_module {
     js_internal base;
@@ -37,6 +37,7 @@ typedef struct js_module {
     int type;                   /* MT_* */
     js_env *env;
     jsv ns, meta, json_value;
+    jsv dns;                    /* deferred namespace (import defer), or undefined */
     jsv eval_error;
     int has_error, status, has_tla, async_evaluation, pending;
     int loading;                /* its requests are being loaded (cycles) */
@@ -59,6 +60,7 @@ static void mod_trace(js_gc_tracer *trc, void *cell)
     jsgc_mark_cell(trc, m->bc);
     jsgc_mark_cell(trc, m->env);
     jsgc_mark_value(trc, m->ns);
+    jsgc_mark_value(trc, m->dns);
     jsgc_mark_value(trc, m->meta);
     jsgc_mark_value(trc, m->json_value);
     jsgc_mark_value(trc, m->eval_error);
@@ -88,7 +90,7 @@ static js_module *mod_new(js_thread *t, jsv name)
     m->base.ops = &module_ops;
     m->name = name;
     m->realm = t->realm;
-    m->ns = m->meta = m->json_value = m->eval_error = m->top_promise = JSV_UNDEFINED;
+    m->ns = m->dns = m->meta = m->json_value = m->eval_error = m->top_promise = JSV_UNDEFINED;
     return m;
 }
 
@@ -110,7 +112,8 @@ static js_key map_key(js_thread *t, jsv name, int json)
 {
     js_string *s = JSV_STR(name);
     if (json) {
-        js_string *suffix = jsstr_new_cstr(t, json == MT_TEXT ? "\n#text" : "\n#json");
+        static const char *const sfx[] = { "", "\n#json", "\n#text", "\n#bytes" };
+        js_string *suffix = jsstr_new_cstr(t, sfx[json]);
         s = suffix ? jsstr_concat(t, s, suffix) : NULL;
         if (s) s = jsstr_flatten(t, s);
         if (!s) return JSV_EXCEPTION;
@@ -269,7 +272,7 @@ static int grow(void **arr, uint32_t n, size_t elem)
 }
 
 /* ModuleRequest index of (specifier, attributes); equal requests are shared. */
-static int add_request(js_thread *t, js_module *m, const jsast_node *src, const jsast_list *attrs)
+static int add_request(js_thread *t, js_module *m, const jsast_node *src, const jsast_list *attrs, int defer)
 {
     jsv spec = str_of(t, src->u.str.value);
     if (spec == JSV_EXCEPTION) return -1;
@@ -284,13 +287,16 @@ static int add_request(js_thread *t, js_module *m, const jsast_node *src, const 
         }
         if (jsast_str_eq_ascii(v->u.str.value, "json")) json = MT_JSON;
         else if (jsast_str_eq_ascii(v->u.str.value, "text")) json = MT_TEXT;
+        else if (jsast_str_eq_ascii(v->u.str.value, "bytes")) json = MT_BYTES;
         else { jsvm_throw_syntax_error(t, "Unsupported module type"); return -1; }
     }
     for (uint32_t i = 0; i < m->nreqs; i++)
-        if (m->reqs[i].json == json && jsstr_equal(JSV_STR(m->reqs[i].specifier), JSV_STR(spec))) return (int)i;
+        if (m->reqs[i].json == json && m->reqs[i].defer == defer &&
+            jsstr_equal(JSV_STR(m->reqs[i].specifier), JSV_STR(spec))) return (int)i;
     if (grow((void **)&m->reqs, m->nreqs, sizeof(mod_request)) < 0) { jsvm_throw_out_of_memory(t); return -1; }
     m->reqs[m->nreqs].specifier = spec;
     m->reqs[m->nreqs].json = json;
+    m->reqs[m->nreqs].defer = defer;
     m->reqs[m->nreqs].mod = NULL;
     return (int)m->nreqs++;
 }
@@ -319,6 +325,7 @@ static int local_export(js_thread *t, js_module *m, jsv name, const jsast_bindin
         for (uint32_t i = 0; i < m->nimports; i++) {
             if (m->imports[i].slot != slot) continue;
             /* a namespace import re-exported is `export * as name` */
+            if (jsv_is_null(m->imports[i].import_name)) break;   /* deferred: exported as is */
             return add_export(t, &m->indirect, &m->nindirect, name, 0, m->imports[i].req, m->imports[i].import_name);
         }
     }
@@ -334,23 +341,23 @@ static int collect_entries(js_thread *t, js_module *m, jsast_program *prog)
     for (uint32_t i = 0; i < fn->body.count; i++) {
         const jsast_node *n = fn->body.items[i];
         int r = 0;
-        if (n->kind == JSAST_IMPORT_DECL) r = add_request(t, m, n->u.import_decl.source, &n->u.import_decl.attributes);
+        if (n->kind == JSAST_IMPORT_DECL) r = add_request(t, m, n->u.import_decl.source, &n->u.import_decl.attributes, (n->flags & JSAST_F_IMPORT_DEFER) != 0);
         else if (n->kind == JSAST_EXPORT_NAMED && n->u.export_named.source)
-            r = add_request(t, m, n->u.export_named.source, &n->u.export_named.attributes);
-        else if (n->kind == JSAST_EXPORT_ALL) r = add_request(t, m, n->u.export_all.source, &n->u.export_all.attributes);
+            r = add_request(t, m, n->u.export_named.source, &n->u.export_named.attributes, 0);
+        else if (n->kind == JSAST_EXPORT_ALL) r = add_request(t, m, n->u.export_all.source, &n->u.export_all.attributes, 0);
         if (r < 0) return -1;
     }
     /* imports next: re-exports of imports refer to them */
     for (uint32_t i = 0; i < fn->body.count; i++) {
         const jsast_node *n = fn->body.items[i];
         if (n->kind != JSAST_IMPORT_DECL) continue;
-        int req = add_request(t, m, n->u.import_decl.source, &n->u.import_decl.attributes);
+        int req = add_request(t, m, n->u.import_decl.source, &n->u.import_decl.attributes, (n->flags & JSAST_F_IMPORT_DEFER) != 0);
         if (req < 0) return -1;
         for (uint32_t j = 0; j < n->u.import_decl.specifiers.count; j++) {
             const jsast_node *sp = n->u.import_decl.specifiers.items[j];
             jsast_binding *b = sp->u.spec.local->u.ident.binding;
             jsv iname;
-            if (sp->kind == JSAST_IMPORT_NS) iname = JSV_UNDEFINED;
+            if (sp->kind == JSAST_IMPORT_NS) iname = (n->flags & JSAST_F_IMPORT_DEFER) ? JSV_NULL : JSV_UNDEFINED;
             else if (sp->kind == JSAST_IMPORT_DEFAULT) iname = jskey_from_atom_id(t, JS_ATOM_default);
             else iname = key_of(t, sp->u.spec.imported);
             if (iname == JSV_EXCEPTION || !b) return iname == JSV_EXCEPTION ? -1 : 0;
@@ -375,7 +382,7 @@ static int collect_entries(js_thread *t, js_module *m, jsast_program *prog)
             }
             int req = -1;
             if (n->u.export_named.source) {
-                req = add_request(t, m, n->u.export_named.source, &n->u.export_named.attributes);
+                req = add_request(t, m, n->u.export_named.source, &n->u.export_named.attributes, 0);
                 if (req < 0) return -1;
             }
             for (uint32_t j = 0; j < n->u.export_named.specifiers.count; j++) {
@@ -401,7 +408,7 @@ static int collect_entries(js_thread *t, js_module *m, jsast_program *prog)
             jsast_binding *b = n->u.export_default.binding;
             if (b && local_export(t, m, jskey_from_atom_id(t, JS_ATOM_default), b) < 0) return -1;
         } else if (n->kind == JSAST_EXPORT_ALL) {
-            int req = add_request(t, m, n->u.export_all.source, &n->u.export_all.attributes);
+            int req = add_request(t, m, n->u.export_all.source, &n->u.export_all.attributes, 0);
             if (req < 0) return -1;
             if (n->u.export_all.exported) {
                 jsv ename = key_of(t, n->u.export_all.exported);
@@ -454,20 +461,40 @@ static js_module *parse_module(js_thread *t, const char *src, size_t len, const 
     return m;
 }
 
+/* A Uint8Array over an immutable ArrayBuffer holding the bytes (bytes modules). */
+static jsv bytes_value(js_thread *t, const char *src, size_t len)
+{
+    if (len > 0x7fffffff) return jsvm_throw_range_error(t, "module too large");
+    jsv ctor = jsrt_intrinsic(t, JS_INTR_Uint8Array);
+    jsv n = jsv_number((double)len);
+    jsv u8 = jsvm_construct(t, ctor, 1, &n, JSV_UNDEFINED);
+    if (u8 == JSV_EXCEPTION) return u8;
+    for (size_t i = 0; i < len; i++)
+        if (jsobj_set(t, JSV_OBJ(u8), jskey_from_index((uint32_t)i), jsv_from_int((uint8_t)src[i]), u8, JS_THROW) < 0)
+            return JSV_EXCEPTION;
+    jsv buf = jsobj_get(t, JSV_OBJ(u8), jskey_from_cstr(t, "buffer"), u8);
+    if (buf == JSV_EXCEPTION || !jsv_is_object(buf)) return buf == JSV_EXCEPTION ? buf : jsvm_throw_type_error(t, "no buffer");
+    jsv imm = jsvm_invoke(t, buf, jskey_from_cstr(t, "transferToImmutable"), 0, NULL);
+    if (imm == JSV_EXCEPTION) return imm;
+    return jsvm_construct(t, ctor, 1, &imm, JSV_UNDEFINED);
+}
+
 /* A synthetic module exporting `default` = the parsed JSON value (or, for
  * text modules, the source text). */
 static js_module *parse_json_module(js_thread *t, const char *src, size_t len, jsv name, int type)
 {
     js_string *s = jsstr_new_utf8(t, src, len);
     if (!s) return NULL;
-    if (type == MT_TEXT) {
+    if (type == MT_TEXT || type == MT_BYTES) {
+        jsv v = jsv_string(s);
+        if (type == MT_BYTES && (v = bytes_value(t, src, len)) == JSV_EXCEPTION) return NULL;
         js_module *m = mod_new(t, name);
         if (!m) return NULL;
-        m->type = MT_TEXT;
-        m->json_value = jsv_string(s);
+        m->type = type;
+        m->json_value = v;
         m->env = jsvm_env_new(t, NULL, NULL, 1);
         if (!m->env) return NULL;
-        m->env->vars[0] = jsv_string(s);
+        m->env->vars[0] = v;
         if (add_export(t, &m->locals, &m->nlocals, jskey_from_atom_id(t, JS_ATOM_default), 0, 0, JSV_UNDEFINED) < 0) return NULL;
         m->status = MS_UNLINKED;
         return m;
@@ -620,9 +647,68 @@ typedef struct js_module_ns {
     js_env **envs;              /* binding: envs[i]->vars[slots[i]] ... */
     uint32_t *slots;
     js_module **nsmods;         /* ... or the namespace of nsmods[i] */
+    int deferred;               /* import defer: string-keyed access evaluates the module */
 } js_module_ns;
 
 static jsv get_namespace(js_thread *t, js_module *m);
+static jsv get_namespace_ex(js_thread *t, js_module *m, int deferred);
+static jsv module_evaluate(js_thread *t, js_module *m);
+
+/* ReadyForSyncExecution: nothing of the graph below m is mid-evaluation or
+ * needs top-level await. 1 ready, 0 not, -1 out of memory. */
+static int ready_rec(js_module *m, js_module ***seen, uint32_t *ns)
+{
+    if (m->status == MS_EVALUATED) return 1;
+    if (m->status != MS_LINKED || m->has_tla) return 0;
+    for (uint32_t i = 0; i < *ns; i++) if ((*seen)[i] == m) return 1;
+    if (grow((void **)seen, *ns, sizeof(js_module *)) < 0) return -1;
+    (*seen)[(*ns)++] = m;
+    for (uint32_t i = 0; i < m->nreqs; i++) {
+        int r = ready_rec(m->reqs[i].mod, seen, ns);
+        if (r <= 0) return r;
+    }
+    return 1;
+}
+
+static int ready_for_sync(js_thread *t, js_module *m)
+{
+    js_module **seen = NULL;
+    uint32_t ns = 0;
+    if (jsvm_check_stack(t) < 0) return -1;
+    int r = ready_rec(m, &seen, &ns);
+    free(seen);
+    if (r < 0) jsvm_throw_out_of_memory(t);
+    return r;
+}
+
+/* EnsureDeferredNamespaceEvaluation: evaluates the module synchronously, or
+ * throws when that cannot be done now. */
+static int ensure_evaluated(js_thread *t, js_module *m)
+{
+    if (m->status == MS_EVALUATED) {
+        if (m->has_error) { jsvm_throw(t, m->eval_error); return -1; }
+        return 0;
+    }
+    int ready = m->status == MS_LINKED ? ready_for_sync(t, m) : 0;
+    if (ready < 0) return -1;
+    if (!ready) { jsvm_throw_type_error(t, "Deferred module is being evaluated"); return -1; }
+    jsv p = module_evaluate(t, m);
+    if (p == JSV_EXCEPTION) return -1;
+    jsv r;
+    int st = jsbi_promise_state(p, &r);
+    if (st == 2) { jsvm_throw(t, r); return -1; }
+    if (st == 0) { jsvm_throw_type_error(t, "Deferred module has pending asynchronous dependencies"); return -1; }
+    return 0;
+}
+
+/* Keys that do not trigger a deferred namespace: symbols and "then". */
+static int ns_trigger(js_thread *t, js_object *o, js_key k)
+{
+    js_module_ns *n = (js_module_ns *)o;
+    if (!n->deferred || jsv_is_symbol(k)) return 0;
+    if (jsv_is_string(k) && jsstr_equal_cstr(JSV_STR(k), "then")) return 0;
+    return ensure_evaluated(t, n->mod) < 0 ? -1 : 0;
+}
 
 static void ns_trace(js_gc_tracer *trc, js_object *o)
 {
@@ -660,9 +746,11 @@ static jsv ns_value(js_thread *t, js_module_ns *n, int i)
 static int ns_get_own_property(js_thread *t, js_object *o, js_key k, js_propdesc *d)
 {
     if (jsv_is_symbol(k)) return jsobj_ordinary_get_own_property(t, o, k, d);
+    if (ns_trigger(t, o, k) < 0) return -1;
     js_module_ns *n = (js_module_ns *)o;
     int i = ns_find(n, k);
     if (i < 0) return 0;
+    if (n->deferred && jsv_is_string(k) && jsstr_equal_cstr(JSV_STR(k), "then")) return 0;
     jsv v = ns_value(t, n, i);
     if (v == JSV_EXCEPTION) return -1;
     d->flags = JS_PROP_WRITABLE | JS_PROP_ENUMERABLE | JS_DESC_HAS_VALUE | JS_DESC_HAS_WRITABLE |
@@ -694,15 +782,19 @@ static int ns_has_property(js_thread *t, js_object *o, js_key k)
         js_propdesc d;
         return jsobj_ordinary_get_own_property(t, o, k, &d);
     }
+    if (ns_trigger(t, o, k) < 0) return -1;
+    if (((js_module_ns *)o)->deferred && jsv_is_string(k) && jsstr_equal_cstr(JSV_STR(k), "then")) return 0;
     return ns_find((js_module_ns *)o, k) >= 0;
 }
 
 static jsv ns_get(js_thread *t, js_object *o, js_key k, jsv receiver)
 {
     if (jsv_is_symbol(k)) return jsobj_ordinary_get(t, o, k, receiver);
+    if (ns_trigger(t, o, k) < 0) return JSV_EXCEPTION;
     js_module_ns *n = (js_module_ns *)o;
     int i = ns_find(n, k);
     if (i < 0) return JSV_UNDEFINED;
+    if (n->deferred && jsv_is_string(k) && jsstr_equal_cstr(JSV_STR(k), "then")) return JSV_UNDEFINED;
     return ns_value(t, n, i);
 }
 
@@ -714,14 +806,19 @@ static int ns_set(js_thread *t, js_object *o, js_key k, jsv v, jsv receiver)
 static int ns_delete(js_thread *t, js_object *o, js_key k)
 {
     if (jsv_is_symbol(k)) return jsobj_ordinary_delete(t, o, k, 0);
+    if (ns_trigger(t, o, k) < 0) return -1;
+    if (((js_module_ns *)o)->deferred && jsv_is_string(k) && jsstr_equal_cstr(JSV_STR(k), "then")) return 1;
     return ns_find((js_module_ns *)o, k) < 0;
 }
 
 static int ns_own_keys(js_thread *t, js_object *o, js_keylist *out)
 {
     js_module_ns *n = (js_module_ns *)o;
-    for (uint32_t i = 0; i < n->count; i++)
+    if (n->deferred && ensure_evaluated(t, n->mod) < 0) return -1;
+    for (uint32_t i = 0; i < n->count; i++) {
+        if (n->deferred && jsv_is_string(n->names[i]) && jsstr_equal_cstr(JSV_STR(n->names[i]), "then")) continue;
         if (jskeylist_push(t, out, n->names[i]) < 0) return -1;
+    }
     return jsobj_ordinary_own_keys(t, o, out);
 }
 
@@ -744,26 +841,36 @@ static int key_cmp(js_thread *t, jsv a, jsv b)
     return jsstr_compare(JSV_STR(sa), JSV_STR(sb));
 }
 
-/* GetModuleNamespace: created once per module, after the graph is loaded. */
-static jsv get_namespace(js_thread *t, js_module *m)
+static jsv get_namespace(js_thread *t, js_module *m) { return get_namespace_ex(t, m, 0); }
+static jsv get_deferred_namespace(js_thread *t, js_module *m) { return get_namespace_ex(t, m, 1); }
+
+/* GetModuleNamespace: created once per module (and phase), after the graph is loaded. */
+static jsv get_namespace_ex(js_thread *t, js_module *m, int deferred)
 {
-    if (jsv_is_object(m->ns)) return m->ns;
+    if (!deferred && jsv_is_object(m->ns)) return m->ns;
+    if (deferred && jsv_is_object(m->dns)) return m->dns;
     js_keylist names = { 0 };
     if (exported_names(t, m, NULL, &names, 0) < 0) { jskeylist_free(t->rt, &names); return JSV_EXCEPTION; }
     js_object *o = jsobj_new(t, JSV_NULL, JS_CLASS_MODULE_NS);
     if (!o) { jskeylist_free(t->rt, &names); return JSV_EXCEPTION; }
     js_module_ns *n = (js_module_ns *)o;
     n->mod = m;
+    n->deferred = deferred;
     uint32_t cnt = names.count ? names.count : 1;
     n->names = calloc(cnt, sizeof(jsv));
     n->envs = calloc(cnt, sizeof(js_env *));
     n->slots = calloc(cnt, sizeof(uint32_t));
     n->nsmods = calloc(cnt, sizeof(js_module *));
     if (!n->names || !n->envs || !n->slots || !n->nsmods) { jskeylist_free(t->rt, &names); return jsvm_throw_out_of_memory(t); }
-    m->ns = jsv_object(o);
+    if (deferred) m->dns = jsv_object(o);
+    else m->ns = jsv_object(o);
     for (uint32_t i = 0; i < names.count; i++) {
         resolution r;
-        if (resolve_export(t, m, names.keys[i], NULL, &r) < 0) { m->ns = JSV_UNDEFINED; jskeylist_free(t->rt, &names); return JSV_EXCEPTION; }
+        if (resolve_export(t, m, names.keys[i], NULL, &r) < 0) {
+            if (deferred) m->dns = JSV_UNDEFINED; else m->ns = JSV_UNDEFINED;
+            jskeylist_free(t->rt, &names);
+            return JSV_EXCEPTION;
+        }
         if (!r.mod || r.ambiguous) continue;
         /* insertion sort by code units */
         uint32_t j = n->count;
@@ -780,10 +887,10 @@ static jsv get_namespace(js_thread *t, js_module *m)
     }
     jskeylist_free(t->rt, &names);
     js_key tag = jsv_symbol(t->rt->wk_symbols[JS_WKS_toStringTag]);
-    js_string *mod = jsstr_atom(t, "Module");
+    js_string *mod = jsstr_atom(t, deferred ? "Deferred Module" : "Module");
     if (!mod || jsobj_define_value(t, o, tag, jsv_string(mod), 0) < 0) return JSV_EXCEPTION;
     o->h.flags &= ~JS_OBJ_EXTENSIBLE;
-    return m->ns;
+    return jsv_object(o);
 }
 
 /* ---- Link ---- */
@@ -803,7 +910,10 @@ static int init_environment(js_thread *t, js_module *m)
         mod_import *im = &m->imports[i];
         js_module *dep = m->reqs[im->req].mod;
         jsv v;
-        if (jsv_is_undefined(im->import_name)) {
+        if (jsv_is_null(im->import_name)) {
+            v = get_deferred_namespace(t, dep);
+            if (v == JSV_EXCEPTION) return -1;
+        } else if (jsv_is_undefined(im->import_name)) {
             v = get_namespace(t, dep);
             if (v == JSV_EXCEPTION) return -1;
         } else {
@@ -900,6 +1010,39 @@ static int add_parent(js_module *dep, js_module *m)
     return 0;
 }
 
+static int add_unique(js_module ***list, uint32_t *n, js_module *m)
+{
+    for (uint32_t i = 0; i < *n; i++) if ((*list)[i] == m) return 0;
+    if (grow((void **)list, *n, sizeof(js_module *)) < 0) return -1;
+    (*list)[(*n)++] = m;
+    return 0;
+}
+
+/* GatherAsynchronousTransitiveDependencies: the modules with top-level await
+ * a deferred import needs evaluated before its namespace can be used. */
+static int gather_async_deps_rec(js_module *m, js_module ***out, uint32_t *n, js_module ***seen, uint32_t *ns)
+{
+    for (uint32_t i = 0; i < *ns; i++) if ((*seen)[i] == m) return 0;
+    if (add_unique(seen, ns, m) < 0) return -1;
+    if (m->status == MS_EVALUATED || m->status == MS_EVALUATING_ASYNC || m->status == MS_EVALUATING) {
+        if (m->async_evaluation || m->status == MS_EVALUATING_ASYNC) return add_unique(out, n, m);
+        return 0;
+    }
+    if (m->has_tla) return add_unique(out, n, m);
+    for (uint32_t i = 0; i < m->nreqs; i++)
+        if (gather_async_deps_rec(m->reqs[i].mod, out, n, seen, ns) < 0) return -1;
+    return 0;
+}
+
+static int gather_async_deps(js_module *m, js_module ***out, uint32_t *n)
+{
+    js_module **seen = NULL;
+    uint32_t ns = 0;
+    int r = gather_async_deps_rec(m, out, n, &seen, &ns);
+    free(seen);
+    return r;
+}
+
 static int inner_evaluate(js_thread *t, js_module *m, js_module ***stack, uint32_t *sn, uint32_t *index)
 {
     if (m->status == MS_EVALUATING_ASYNC || m->status == MS_EVALUATED) {
@@ -914,20 +1057,29 @@ static int inner_evaluate(js_thread *t, js_module *m, js_module ***stack, uint32
     (*index)++;
     if (grow((void **)stack, *sn, sizeof(js_module *)) < 0) { jsvm_throw_out_of_memory(t); return -1; }
     (*stack)[(*sn)++] = m;
+    /* deferred imports are not evaluated, only their asynchronous dependencies */
+    js_module **deps = NULL;
+    uint32_t ndeps = 0;
     for (uint32_t i = 0; i < m->nreqs; i++) {
-        js_module *r = m->reqs[i].mod;
-        if (inner_evaluate(t, r, stack, sn, index) < 0) return -1;
+        int r = m->reqs[i].defer ? gather_async_deps(m->reqs[i].mod, &deps, &ndeps)
+                                 : add_unique(&deps, &ndeps, m->reqs[i].mod);
+        if (r < 0) { free(deps); jsvm_throw_out_of_memory(t); return -1; }
+    }
+    for (uint32_t i = 0; i < ndeps; i++) {
+        js_module *r = deps[i];
+        if (inner_evaluate(t, r, stack, sn, index) < 0) { free(deps); return -1; }
         if (r->status == MS_EVALUATING) {
             if (r->dfs_anc < m->dfs_anc) m->dfs_anc = r->dfs_anc;
         } else {
             r = r->cycle_root ? r->cycle_root : r;
-            if (r->has_error) { jsvm_throw(t, r->eval_error); return -1; }
+            if (r->has_error) { free(deps); jsvm_throw(t, r->eval_error); return -1; }
         }
         if (r->async_evaluation) {
             m->pending++;
-            if (add_parent(r, m) < 0) { jsvm_throw_out_of_memory(t); return -1; }
+            if (add_parent(r, m) < 0) { free(deps); jsvm_throw_out_of_memory(t); return -1; }
         }
     }
+    free(deps);
     if (m->pending > 0 || m->has_tla) {
         m->async_evaluation = 1;
         m->async_order = next_async_order(t);
@@ -1120,12 +1272,38 @@ static int import_options(js_thread *t, jsv options)
         if (json < 0) continue;
         if (jsstr_equal_cstr(JSV_STR(v), "json")) json = MT_JSON;
         else if (jsstr_equal_cstr(JSV_STR(v), "text")) json = MT_TEXT;
+        else if (jsstr_equal_cstr(JSV_STR(v), "bytes")) json = MT_BYTES;
         else json = -3;
     }
     jskeylist_free(t->rt, &kl);
     if (json == -2) { jsvm_throw_syntax_error(t, "Unsupported import attribute"); return -1; }
     if (json == -3) { jsvm_throw_type_error(t, "Unsupported module type"); return -1; }
     return json;
+}
+
+/* import.defer(): evaluates the asynchronous dependencies one at a time, then
+ * fulfills with the deferred namespace. */
+static jsv defer_step(js_thread *t, jsv value, jsv data, int rejected)
+{
+    js_object *d = JSV_OBJ(data);
+    jsv p = d->elems[0];
+    js_module *m = jsv_get_ptr(d->elems[1]);
+    if (rejected) { jsbi_promise_reject(t, p, value); return JSV_UNDEFINED; }
+    js_module **deps = NULL;
+    uint32_t n = 0;
+    if (gather_async_deps(m, &deps, &n) < 0) { free(deps); jsbi_promise_reject(t, p, jsvm_take_exception(t)); return JSV_UNDEFINED; }
+    js_module *next = n ? deps[0] : NULL;
+    free(deps);
+    if (!next) {
+        jsv ns = get_deferred_namespace(t, m);
+        if (ns == JSV_EXCEPTION) jsbi_promise_reject(t, p, jsvm_take_exception(t));
+        else jsbi_promise_fulfill_or_resolve(t, p, ns);
+        return JSV_UNDEFINED;
+    }
+    jsv ev = module_evaluate(t, next);
+    if (ev == JSV_EXCEPTION || jsbi_promise_then_native(t, ev, defer_step, data) < 0)
+        jsbi_promise_reject(t, p, jsvm_take_exception(t));
+    return JSV_UNDEFINED;
 }
 
 /* ContinueDynamicImport, run as a job: hosts load modules asynchronously, so
@@ -1135,10 +1313,18 @@ static jsv import_load(js_thread *t, jsv value, jsv data, int rejected)
     js_object *d = JSV_OBJ(data);
     jsv p = d->elems[0], spec = d->elems[1], referrer = d->elems[2];
     int json = jsv_get_int(d->elems[3]);
+    int defer = jsv_get_int(d->elems[4]);
     char *ref = jsv_is_string(referrer) ? jsstr_to_utf8(JSV_STR(referrer), NULL) : NULL;
     js_module *m = load_module(t, NULL, ref, spec, json);
     free(ref);
     if (m && module_link(t, m) < 0) m = NULL;
+    if (m && defer) {
+        jsv pair[2] = { p, jsv_cell(m) };
+        js_object *nd = jsobj_new_array_from(t, 2, pair);
+        if (!nd) jsbi_promise_reject(t, p, jsvm_take_exception(t));
+        else defer_step(t, JSV_UNDEFINED, jsv_object(nd), 0);
+        return JSV_UNDEFINED;
+    }
     jsv ev = m ? module_evaluate(t, m) : JSV_EXCEPTION;
     if (ev == JSV_EXCEPTION) {
         jsbi_promise_reject(t, p, jsvm_take_exception(t));
@@ -1153,6 +1339,11 @@ static jsv import_load(js_thread *t, jsv value, jsv data, int rejected)
 
 jsv jsvm_dynamic_import(js_thread *t, jsv referrer, jsv specifier, jsv options)
 {
+    return jsvm_dynamic_import_phase(t, referrer, specifier, options, 0);
+}
+
+jsv jsvm_dynamic_import_phase(js_thread *t, jsv referrer, jsv specifier, jsv options, int defer)
+{
     jsv p = jsbi_promise_new(t);
     if (p == JSV_EXCEPTION) return p;
     js_string *s = jsop_to_string(t, specifier);
@@ -1161,8 +1352,8 @@ jsv jsvm_dynamic_import(js_thread *t, jsv referrer, jsv specifier, jsv options)
         if (jsbi_promise_reject(t, p, jsvm_take_exception(t)) < 0) return JSV_EXCEPTION;
         return p;
     }
-    jsv items[4] = { p, jsv_string(s), referrer, jsv_from_int(json) };
-    js_object *data = jsobj_new_array_from(t, 4, items);
+    jsv items[5] = { p, jsv_string(s), referrer, jsv_from_int(json), jsv_from_int(defer != 0) };
+    js_object *data = jsobj_new_array_from(t, 5, items);
     jsv go = data ? jsbi_promise_resolve(t, JSV_UNDEFINED) : JSV_EXCEPTION;
     if (go == JSV_EXCEPTION || jsbi_promise_then_native(t, go, import_load, jsv_object(data)) < 0) return JSV_EXCEPTION;
     return p;

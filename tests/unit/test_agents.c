@@ -263,6 +263,18 @@ START_TEST(teardown_parked)
 }
 END_TEST
 
+/* An agent that fails to start its script must not block broadcast. */
+START_TEST(bad_agent_source)
+{
+    jsenv e;
+    env_open(&e);
+    expect(&e, "$262.agent.start('(');"
+               "$262.agent.broadcast(new SharedArrayBuffer(4));"
+               "String($262.agent.getReport())", "null");
+    env_close(&e);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("agents");
@@ -275,6 +287,7 @@ int main(void)
     tcase_add_test(tc, agents_wait_notify);
     tcase_add_test(tc, agents_counter);
     tcase_add_test(tc, teardown_parked);
+    tcase_add_test(tc, bad_agent_source);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
