@@ -1,9 +1,9 @@
 /*
  * atomics.c - the Atomics namespace: sequentially consistent operations
  * performed with C11/GCC atomics directly on the buffer bytes (sab.c), for
- * shared and non-shared buffers alike. Atomics.wait/waitAsync validate their
- * arguments and then throw until Layer A supplies the waiter lists; notify
- * wakes nobody yet. Must not touch buffer internals beyond binary.h/sab.h.
+ * shared and non-shared buffers alike. Atomics.wait/waitAsync/notify validate
+ * their arguments here and park or wake on Layer A's waiter lists
+ * (lib/threads/waiter.c). Must not touch buffer internals beyond binary.h/sab.h.
  */
 #include <math.h>
 #include <string.h>
