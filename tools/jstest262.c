@@ -1081,6 +1081,14 @@ static void set_add(strset *s, const char *x)
     s->v[s->n++] = xstrdup(x);
 }
 
+static void set_free(strset *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
 static int set_has(const strset *s, const char *x)
 {
     return bsearch(&x, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
@@ -1282,13 +1290,23 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < out.n; i++) fprintf(f, "%s\n", out.v[i]);
             fclose(f);
             printf("\nwrote %zu known failures to %s\n", out.n, opt.expectations_file);
+            set_free(&ran);
+            set_free(&out);
         } else if (unexpected) {
             printf("\n%zu unexpected failure(s)\n", unexpected);
             status = 1;
         }
         if (fixed && !opt.update_expectations)
             printf("%zu test(s) now pass: run with --update-expectations to record them\n", fixed);
+        set_free(&known);
     }
     printf("%zu passed, %zu failed\n", passed, l.n - passed);
+    /* Freed so that leak checkers see only the engine's own leaks. */
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.v[i].path);
+        free(l.v[i].message);
+    }
+    free(l.v);
+    free(order);
     return status;
 }
