@@ -9,59 +9,7 @@
 #include "core/runtime.h"
 #include "vm/vm.h"
 
-/* Weak stand-ins so the test also links while the VM is being brought up;
- * the real definitions win when the library has them. */
-__attribute__((weak)) jsv jsvm_call(js_thread *t, jsv fn, jsv this_val, int argc, const jsv *argv)
-{
-    js_object *f;
-    if (!jsop_is_callable(fn))
-        return jsvm_throw_type_error(t, "not a function");
-    f = JSV_OBJ(fn);
-    return jsobj_classes[f->h.aux]->call(t, f, this_val, argc, (jsv *)argv);
-}
-__attribute__((weak)) jsv jsvm_construct(js_thread *t, jsv fn, int argc, const jsv *argv, jsv nt)
-{
-    js_object *f = JSV_OBJ(fn);
-    return jsobj_classes[f->h.aux]->construct(t, f, argc, (jsv *)argv, jsv_is_undefined(nt) ? fn : nt);
-}
-__attribute__((weak)) int jsvm_check_stack(js_thread *t) { return 0; }
-__attribute__((weak)) int jsbi_init_realm(js_thread *t, js_realm *realm) { return 0; }
-__attribute__((weak)) int jsvm_realm_init(js_thread *t, js_realm *realm) { return 0; }
-__attribute__((weak)) int jsvm_thread_init(js_thread *t) { return 0; }
-__attribute__((weak)) void jsvm_thread_free(js_thread *t) { }
-__attribute__((weak)) void jsvm_trace_thread(js_gc_tracer *trc, js_thread *t) { }
-__attribute__((weak)) void jsvm_trace_realm(js_gc_tracer *trc, js_realm *realm) { }
-__attribute__((weak)) void jsvm_trace_env(js_gc_tracer *trc, void *cell) { }
-__attribute__((weak)) void jsvm_finalize_env(js_runtime *rt, void *cell) { }
-__attribute__((weak)) void jsvm_trace_function_bc(js_gc_tracer *trc, void *cell) { }
-__attribute__((weak)) void jsvm_finalize_function_bc(js_runtime *rt, void *cell) { }
-
-static js_runtime *rt;
-static js_thread *t;
-
-static void setup(void)
-{
-    js_runtime_options o = { 0 };
-    rt = jsrt_new(&o);
-    ck_assert_ptr_nonnull(rt);
-    t = jsrt_thread(rt);
-    ck_assert_ptr_nonnull(jsrt_realm_new(t));
-    if (!t->realm)
-        t->realm = rt->realms;
-}
-
-static void teardown(void)
-{
-    jsrt_free(rt);
-    rt = NULL;
-}
-
-static js_key K(const char *s)
-{
-    js_key k = jskey_from_cstr(t, s);
-    ck_assert(k != JSV_EXCEPTION);
-    return k;
-}
+#include "core_fixture.h"
 
 static js_object *plain(void)
 {
