@@ -1,7 +1,7 @@
 # dev.mk - a quick developer build while the engine is brought up: every
 # lib/**/*.c into build-dev/libjsengine.a, plus tools/jsrun if present.
 #   make -f dev.mk -j2            (CFLAGS=... to override; EXCLUDE=lib/x/% to leave out work in progress;
-#                                  B=dir to build somewhere other than $(B))
+#                                  B=dir to build somewhere other than build-dev)
 # The real build is autotools (./autogen.sh && ./configure && make).
 CC ?= gcc
 B ?= build-dev
