@@ -137,6 +137,7 @@ void jsrt_free(js_runtime *rt)
     /* Runs every finalizer; the threads' allocation contexts go with the heap. */
     jsgc_destroy(rt);
     jsstr_free_runtime(rt);
+    if (rt->tz_cache_free) rt->tz_cache_free(rt->tz_cache);
     js_thread *t = rt->threads;
     while (t) {
         js_thread *next = t->next;

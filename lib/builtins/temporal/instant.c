@@ -1,7 +1,7 @@
 /*
  * instant.c - Temporal.Instant (exact time as epoch nanoseconds in __int128),
- * the BigInt <-> __int128 bridge, time zone identifiers limited to UTC and
- * fixed offsets, and Temporal.Now. Does not know named (IANA) zones.
+ * the BigInt <-> __int128 bridge, time zone identifiers (offsets here; IANA
+ * names are resolved by tzdb.c), and Temporal.Now.
  */
 #include "temporal.h"
 #include "../../core/bigint.h"
@@ -198,14 +198,14 @@ static jsv in_equals(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return jsv_from_bool(o == tp->epoch_ns);
 }
 
-/* ---- time zones: UTC and fixed offsets ---- */
+/* ---- time zones: offsets here, IANA names through tzdb.c ---- */
 
-/* ToTemporalTimeZoneIdentifier: writes the canonical id into buf and the
- * fixed offset (ns) into *offset. 0 ok, -1 exception. */
-int tp_to_time_zone(js_thread *t, jsv v, char *buf, size_t cap, int64_t *offset)
+/* ToTemporalTimeZoneIdentifier: writes the identifier (as the database spells
+ * it, or the normalized offset) into buf and the zone into *z. 0 ok, -1 exception. */
+int tp_to_time_zone_rec(js_thread *t, jsv v, char *buf, size_t cap, tp_zone *z)
 {
-    js_temporal *z = tp_get(v, TK_ZONED);
-    if (z) v = z->tz;
+    js_temporal *zd = tp_get(v, TK_ZONED);
+    if (zd) v = zd->tz;
     if (!jsv_is_string(v)) { jsvm_throw_type_error(t, "time zone must be a string"); return -1; }
     char s[300];
     int n = tp_string_ascii(JSV_STR(v), s, sizeof s);
@@ -234,21 +234,20 @@ int tp_to_time_zone(js_thread *t, jsv v, char *buf, size_t cap, int64_t *offset)
         }
         int64_t m = (ns < 0 ? -ns : ns) / 60000000000LL;
         snprintf(buf, cap, "%c%02d:%02d", ns < 0 ? '-' : '+', (int)(m / 60), (int)(m % 60));
-        *offset = ns;
+        *z = (tp_zone){ NULL, ns, 0, NULL };
         return 0;
     }
-    static const char *const utc_names[] = { "UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu",
-                                             "Universal", "Zulu", "Etc/UCT", "UCT", "Etc/GMT0", "GMT0",
-                                             "Etc/GMT+0", "Etc/GMT-0", "GMT+0", "GMT-0", "Etc/Greenwich", "Greenwich" };
-    for (size_t i = 0; i < sizeof utc_names / sizeof utc_names[0]; i++) {
-        if (!strcasecmp(id, utc_names[i])) {
-            snprintf(buf, cap, "%s", utc_names[i]);
-            *offset = 0;
-            return 0;
-        }
-    }
-    jsvm_throw_range_error(t, "unsupported time zone: %s", id);
-    return -1;
+    return tp_zone_lookup(t, id, buf, cap, z);
+}
+
+/* The older form for callers that only handle one offset for all time: an
+ * IANA zone with transitions reports offset 0 here. */
+int tp_to_time_zone(js_thread *t, jsv v, char *buf, size_t cap, int64_t *offset)
+{
+    tp_zone z;
+    if (tp_to_time_zone_rec(t, v, buf, cap, &z) < 0) return -1;
+    *offset = z.db ? 0 : z.fixed;
+    return 0;
 }
 
 int tp_format_offset(char *buf, int64_t ns)
@@ -272,6 +271,7 @@ static jsv in_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     if (!tp) return JSV_EXCEPTION;
     int prec = -1, rm = RM_TRUNC, has_tz = 0;
     int64_t inc = 1, off = 0;
+    tp_zone zone;
     __int128 ns = tp->epoch_ns;
     if (magic == 0) {
         jsv o = tp_get_options_object(t, JS_ARG(0));
@@ -282,12 +282,13 @@ static jsv in_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
         if (tz == JSV_EXCEPTION) return JSV_EXCEPTION;
         if (!jsv_is_undefined(tz)) {
             char id[300];
-            if (tp_to_time_zone(t, tz, id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+            if (tp_to_time_zone_rec(t, tz, id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
             has_tz = 1;
         }
         if (tp_resolve_precision(t, fsd, su, &prec, &inc) < 0) return JSV_EXCEPTION;
         ns = round_pos(ns, inc, rm);
         if (!tp_valid_epoch_ns(ns)) return jsvm_throw_range_error(t, "instant outside the supported range");
+        if (has_tz) off = tp_zone_offset(&zone, ns);
     }
     tp_date d; tp_time tm;
     tp_epoch_to_parts(ns + off, &d, &tm);
@@ -325,24 +326,25 @@ static __int128 now_ns(void)
 static jsv now_fn(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     __int128 ns = now_ns();
-    if (magic == 1) return tp_str(t, "UTC");
+    char id[300];
+    if (magic == 1) { tp_zone_system(t, id, sizeof id); return tp_str(t, id); }
     if (magic == 0) return tp_make_instant(t, ns, JSV_UNDEFINED);
-    int64_t off = 0;
-    if (magic != 5 && !jsv_is_undefined(JS_ARG(0))) {
-        char id[300];
-        if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    tp_zone zone;
+    if (jsv_is_undefined(JS_ARG(0))) {
+        /* the system zone always resolves: tp_zone_system checked it */
+        tp_zone_system(t, id, sizeof id);
+        if (tp_to_time_zone_rec(t, tp_str(t, id), id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
+    } else if (tp_to_time_zone_rec(t, JS_ARG(0), id, sizeof id, &zone) < 0) {
+        return JSV_EXCEPTION;
     }
     tp_date d; tp_time tm;
-    tp_epoch_to_parts(ns + off, &d, &tm);
+    tp_epoch_to_parts(ns + tp_zone_offset(&zone, ns), &d, &tm);
     if (magic == 2) return tp_make_datetime(t, d, tm, JSV_UNDEFINED);
     if (magic == 3) return tp_make_date(t, d, JSV_UNDEFINED);
     if (magic == 4) return tp_make_time(t, tm, JSV_UNDEFINED);
-    char id[300];
-    if (jsv_is_undefined(JS_ARG(0))) strcpy(id, "UTC");
-    else if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
     jsv tzv = tp_str(t, id);
     if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return tp_make_zoned(t, ns, tzv, off, JSV_UNDEFINED);
+    return tp_make_zoned(t, ns, tzv, &zone, JSV_UNDEFINED);
 }
 
 static jsv date_to_instant(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)

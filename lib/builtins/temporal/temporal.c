@@ -290,7 +290,8 @@ int tp_read_fields(js_thread *t, jsv obj, tp_fields *f, int want_date, int want_
         if (want_time & 4) {
             if ((v = tp_get_prop(t, obj, "timeZone")) == JSV_EXCEPTION) return -1;
             if (!jsv_is_undefined(v)) {
-                if (tp_to_time_zone(t, v, f->tz_id, sizeof f->tz_id, &f->tz_off) < 0) return -1;
+                if (tp_to_time_zone_rec(t, v, f->tz_id, sizeof f->tz_id, &f->tz_zone) < 0) return -1;
+                f->tz_off = f->tz_zone.db ? 0 : f->tz_zone.fixed;
                 f->has_tz = 1;
             }
         }

@@ -70,6 +70,15 @@ enum { TK_INSTANT, TK_ZONED, TK_DATE, TK_TIME, TK_DATETIME, TK_YEARMONTH, TK_MON
 enum { DU_YEARS, DU_MONTHS, DU_WEEKS, DU_DAYS, DU_HOURS, DU_MINUTES, DU_SECONDS,
        DU_MS, DU_US, DU_NS, DU_COUNT };
 
+/* A resolved time zone (tzdb.c owns the parsed data, cached per runtime). */
+struct tpz_zone;
+typedef struct tp_zone {
+    const struct tpz_zone *db;  /* IANA zone with transitions; NULL: one offset for all time */
+    int64_t fixed;              /* the offset (ns) when db is NULL */
+    int named;                  /* 1: an IANA name (UTC included); 0: an offset zone "+05:30" */
+    const char *primary;        /* named: primary identifier (runtime cache or static storage) */
+} tp_zone;
+
 typedef struct js_temporal {
     js_object base;
     int kind;
@@ -78,7 +87,8 @@ typedef struct js_temporal {
     __int128 epoch_ns;
     double dur[DU_COUNT];
     jsv tz;                 /* ZonedDateTime: time zone id string */
-    int64_t tz_offset;      /* ZonedDateTime: fixed offset of the zone (UTC/offset zones) */
+    int64_t tz_offset;      /* ZonedDateTime: the zone's UTC offset at epoch_ns */
+    tp_zone zone;           /* ZonedDateTime: the zone itself */
 } js_temporal;
 
 extern const js_class_ops jsclass_temporal;
@@ -111,7 +121,8 @@ typedef struct tp_fields {
     double tf[6]; int has_tf[6];
     /* want_time & 2: offset (read between nanosecond and second); & 4: timeZone (after second) */
     int has_offset, has_tz;
-    int64_t offset_ns, tz_off;
+    int64_t offset_ns, tz_off;   /* tz_off: the offset of a fixed zone (0 for IANA zones) */
+    tp_zone tz_zone;
     char tz_id[128];
 } tp_fields;
 int tp_read_fields(js_thread *t, jsv obj, tp_fields *f, int want_date, int want_time);
@@ -208,9 +219,29 @@ __int128 tp_time_part_ns(const double *v);
 int tp_duration_has_date_part(const double *v);
 jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int same_tz, jsv options, int since);
 
+/* tzdb.c: identifiers and zone rules (see tzdb.h for the TZif side) */
+/* Resolves an IANA name case-insensitively: writes the database's spelling
+ * into name and the zone into *z. 0 ok, -1 RangeError thrown. */
+int tp_zone_lookup(js_thread *t, const char *id, char *name, size_t cap, tp_zone *z);
+/* SystemTimeZoneIdentifier: TZ, else /etc/localtime, else "UTC" (never throws). */
+void tp_zone_system(js_thread *t, char *out, size_t cap);
+int64_t tp_zone_offset(const tp_zone *z, __int128 epoch_ns);
+/* GetPossibleEpochNanoseconds: 0..2 instants (RangeError if one is out of range: -1). */
+int tp_zone_possible(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, __int128 out[2]);
+/* GetEpochNanosecondsFor with disambiguation 0 compatible, 1 earlier, 2 later, 3 reject. */
+int tp_zone_epoch_ns(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, int disamb, __int128 *out);
+/* GetStartOfDay. */
+int tp_zone_start_of_day(js_thread *t, const tp_zone *z, tp_date d, __int128 *out);
+/* Next (1) / previous (0) transition: 1 found, 0 none. */
+int tp_zone_transition(const tp_zone *z, __int128 epoch_ns, int next, __int128 *out);
+/* TimeZoneEquals on primary identifiers / offsets. */
+int tp_zone_equal(const tp_zone *a, const tp_zone *b);
+/* ToTemporalTimeZoneIdentifier, resolving the zone too. */
+int tp_to_time_zone_rec(js_thread *t, jsv v, char *buf, size_t cap, tp_zone *z);
+
 /* zoned.c */
 int tp_init_zoned(js_thread *t, js_realm *realm, js_object *ns);
-jsv tp_make_zoned(js_thread *t, __int128 ns, jsv tz, int64_t off, jsv new_target);
+jsv tp_make_zoned(js_thread *t, __int128 ns, jsv tz, const tp_zone *zone, jsv new_target);
 jsv tp_instant_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 int tp_init_instant(js_thread *t, js_realm *realm, js_object *ns);
 int tp_zoned_date_time(js_thread *t, js_temporal *z, tp_date *d, tp_time *tm);

@@ -1,7 +1,7 @@
 /*
- * zoned.c - Temporal.ZonedDateTime over the time zones instant.c resolves
- * (UTC and fixed offsets: one offset for every instant, so there are no gaps
- * or repeated wall times). Difference arithmetic lives in duration.c.
+ * zoned.c - Temporal.ZonedDateTime over the zones instant.c and tzdb.c
+ * resolve (offsets, UTC, IANA zones with gaps and repeated wall times).
+ * Difference arithmetic lives in duration.c; zone rules in tzdb.c.
  */
 #include "temporal.h"
 #include "../../core/bigint.h"
@@ -10,15 +10,16 @@
 
 #define NS_DAY ((__int128)86400000000000LL)
 
-jsv tp_make_zoned(js_thread *t, __int128 ns, jsv tz, int64_t off, jsv new_target)
+jsv tp_make_zoned(js_thread *t, __int128 ns, jsv tz, const tp_zone *zone, jsv new_target)
 {
     if (!tp_valid_epoch_ns(ns)) return jsvm_throw_range_error(t, "instant outside the supported range");
     js_temporal *tp = tp_new(t, new_target, TK_ZONED);
     if (!tp) return JSV_EXCEPTION;
     tp->epoch_ns = ns;
     tp->tz = tz;
-    tp->tz_offset = off;
-    tp_epoch_to_parts(ns + off, &tp->date, &tp->time);
+    tp->zone = *zone;
+    tp->tz_offset = tp_zone_offset(zone, ns);
+    tp_epoch_to_parts(ns + tp->tz_offset, &tp->date, &tp->time);
     return jsv_object(&tp->base);
 }
 
@@ -42,31 +43,37 @@ static int get_zoned_options(js_thread *t, jsv o, int *disamb, int *offopt, int 
     return 0;
 }
 
-/* InterpretISODateTimeOffset for a fixed-offset zone. behaviour: 0 wall, 1 exact, 2 option. */
+/* InterpretISODateTimeOffset. behaviour: 0 wall, 1 exact, 2 option; offopt:
+ * 0 prefer, 1 use, 2 ignore, 3 reject; disamb as tp_zone_epoch_ns. */
 static int interpret_offset(js_thread *t, tp_date d, tp_time tm, int start_of_day, int behaviour, int64_t offset_ns,
-                            int64_t zone_off, int offopt, int match_minutes, __int128 *out)
+                            const tp_zone *zone, int disamb, int offopt, int match_minutes, __int128 *out)
 {
+    if (start_of_day) return tp_zone_start_of_day(t, zone, d, out);
+    if (!tp_datetime_in_limits(d, tm)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
     __int128 local = tp_utc_epoch_ns(d, tm);
-    if (!start_of_day && !tp_datetime_in_limits(d, tm)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
-    __int128 ns;
-    if (start_of_day || behaviour == 0 || offopt == 2) ns = local - zone_off;
-    else if (behaviour == 1 || offopt == 1) ns = local - offset_ns;
-    else {
-        /* CheckISODaysRange on the wall-clock date */
-        int64_t days = tp_epoch_days(d.year, d.month, d.day);
-        if (days > 100000000 || days < -100000000) { jsvm_throw_range_error(t, "wall-clock date outside the supported range"); return -1; }
-        int64_t cand = zone_off;
-        int ok = cand == offset_ns;
-        if (!ok && match_minutes) ok = (int64_t)tp_round_i128(cand, 60000000000LL, RM_HALF_EXPAND) == offset_ns;
-        if (!ok && offopt == 3) { jsvm_throw_range_error(t, "offset does not match the time zone"); return -1; }
-        ns = local - zone_off;
+    if (behaviour == 0 || (behaviour == 2 && offopt == 2)) return tp_zone_epoch_ns(t, zone, d, tm, disamb, out);
+    if (behaviour == 1 || offopt == 1) {
+        __int128 ns = local - offset_ns;
+        if (!tp_valid_epoch_ns(ns)) { jsvm_throw_range_error(t, "instant outside the supported range"); return -1; }
+        *out = ns;
+        return 0;
     }
-    if (!tp_valid_epoch_ns(ns)) { jsvm_throw_range_error(t, "instant outside the supported range"); return -1; }
-    *out = ns;
-    return 0;
+    __int128 c[2];
+    int n = tp_zone_possible(t, zone, d, tm, c);
+    if (n < 0) return -1;
+    for (int i = 0; i < n; i++) {
+        int64_t cand = (int64_t)(local - c[i]);
+        if (cand == offset_ns ||
+            (match_minutes && (int64_t)tp_round_i128(cand, 60000000000LL, RM_HALF_EXPAND) == offset_ns)) {
+            *out = c[i];
+            return 0;
+        }
+    }
+    if (offopt == 3) { jsvm_throw_range_error(t, "offset does not match the time zone"); return -1; }
+    return tp_zone_epoch_ns(t, zone, d, tm, disamb, out);
 }
 
-typedef struct zres { __int128 ns; jsv tz; int64_t off; } zres;
+typedef struct zres { __int128 ns; jsv tz; tp_zone zone; } zres;
 
 /* Reads a ZonedDateTime property bag (fields + offset + timeZone). */
 static int zoned_from_bag(js_thread *t, jsv item, jsv options, int offdef, const js_temporal *base, zres *r)
@@ -75,16 +82,14 @@ static int zoned_from_bag(js_thread *t, jsv item, jsv options, int offdef, const
     if (tp_read_fields(t, item, &f, 7, base ? 3 : 7) < 0) return -1;
     int64_t offset_ns = f.offset_ns;
     int has_offset = f.has_offset;
-    char id[300];
-    int64_t zone_off = 0;
+    tp_zone zone;
     jsv tzv;
     if (!base) {
         if (!f.has_tz) { jsvm_throw_type_error(t, "timeZone is required"); return -1; }
-        zone_off = f.tz_off;
-        (void)id;
+        zone = f.tz_zone;
         if ((tzv = tz_value(t, f.tz_id)) == JSV_EXCEPTION) return -1;
     } else {
-        tzv = base->tz; zone_off = base->tz_offset;
+        tzv = base->tz; zone = base->zone;
         int any = f.has_year | f.has_month | f.has_monthcode | f.has_day | has_offset;
         for (int i = 0; i < 6; i++) any |= f.has_tf[i];
         if (!any) { jsvm_throw_type_error(t, "no fields given"); return -1; }
@@ -100,8 +105,8 @@ static int zoned_from_bag(js_thread *t, jsv item, jsv options, int offdef, const
     double tv[6];
     tp_fields_time(&f, base ? &base->time : NULL, tv);
     if (tp_regulate_time(t, tv, ov, &tm) < 0) return -1;
-    if (interpret_offset(t, d, tm, 0, has_offset ? 2 : 0, offset_ns, zone_off, offopt, 1, &r->ns) < 0) return -1;
-    r->tz = tzv; r->off = zone_off;
+    if (interpret_offset(t, d, tm, 0, has_offset ? 2 : 0, offset_ns, &zone, dis, offopt, 0, &r->ns) < 0) return -1;
+    r->tz = tzv; r->zone = zone;
     return 0;
 }
 
@@ -113,7 +118,7 @@ int tp_to_temporal_zoned(js_thread *t, jsv item, jsv options, zres *r)
             jsv o = tp_get_options_object(t, options);
             int dis, offopt, ov;
             if (o == JSV_EXCEPTION || get_zoned_options(t, o, &dis, &offopt, &ov, 3) < 0) return -1;
-            r->ns = z->epoch_ns; r->tz = z->tz; r->off = z->tz_offset;
+            r->ns = z->epoch_ns; r->tz = z->tz; r->zone = z->zone;
             return 0;
         }
         if (tp_calendar_from_item(t, item) < 0) return -1;
@@ -123,23 +128,23 @@ int tp_to_temporal_zoned(js_thread *t, jsv item, jsv options, zres *r)
     tp_parsed p;
     if (tp_parse_string(t, item, TP_PARSE_ZONED, &p) < 0) return -1;
     char id[300];
-    int64_t zone_off;
+    tp_zone zone;
     jsv tzs = tp_str(t, p.tz);
-    if (tzs == JSV_EXCEPTION || tp_to_time_zone(t, tzs, id, sizeof id, &zone_off) < 0) return -1;
+    if (tzs == JSV_EXCEPTION || tp_to_time_zone_rec(t, tzs, id, sizeof id, &zone) < 0) return -1;
     jsv tzv = tz_value(t, id);
     if (tzv == JSV_EXCEPTION) return -1;
     jsv o = tp_get_options_object(t, options);
     int dis, offopt, ov;
     if (o == JSV_EXCEPTION || get_zoned_options(t, o, &dis, &offopt, &ov, 3) < 0) return -1;
     int behaviour = p.has_z ? 1 : p.has_offset ? 2 : 0;
-    if (interpret_offset(t, p.date, p.time, !p.has_time, behaviour, p.offset_ns, zone_off, offopt,
+    if (interpret_offset(t, p.date, p.time, !p.has_time, behaviour, p.offset_ns, &zone, dis, offopt,
                          !p.offset_has_subminute, &r->ns) < 0)
         return -1;
-    r->tz = tzv; r->off = zone_off;
+    r->tz = tzv; r->zone = zone;
     return 0;
 }
 
-static int parse_tz_identifier_only(js_thread *t, jsv v, char *id, size_t cap, int64_t *off)
+static int parse_tz_identifier_only(js_thread *t, jsv v, char *id, size_t cap, tp_zone *zone)
 {
     if (!jsv_is_string(v)) { jsvm_throw_type_error(t, "time zone must be a string"); return -1; }
     char buf[300];
@@ -149,7 +154,7 @@ static int parse_tz_identifier_only(js_thread *t, jsv v, char *id, size_t cap, i
         jsvm_throw_range_error(t, "invalid time zone identifier");
         return -1;
     }
-    return tp_to_time_zone(t, v, id, cap, off);
+    return tp_to_time_zone_rec(t, v, id, cap, zone);
 }
 
 static jsv zd_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
@@ -160,19 +165,19 @@ static jsv zd_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int m
     if (tp_bigint_to_i128(JSV_BIG(b), &ns) < 0) return jsvm_throw_range_error(t, "instant outside the supported range");
     if (!tp_valid_epoch_ns(ns)) return jsvm_throw_range_error(t, "instant outside the supported range");
     char id[300];
-    int64_t off;
-    if (parse_tz_identifier_only(t, JS_ARG(1), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    tp_zone zone;
+    if (parse_tz_identifier_only(t, JS_ARG(1), id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
     if (!jsv_is_undefined(JS_ARG(2)) && tp_canonicalize_calendar(t, JS_ARG(2)) < 0) return JSV_EXCEPTION;
     jsv tzv = tz_value(t, id);
     if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return tp_make_zoned(t, ns, tzv, off, new_target);
+    return tp_make_zoned(t, ns, tzv, &zone, new_target);
 }
 
 static jsv zd_from(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     zres r;
     if (tp_to_temporal_zoned(t, JS_ARG(0), JS_ARG(1), &r) < 0) return JSV_EXCEPTION;
-    return tp_make_zoned(t, r.ns, r.tz, r.off, JSV_UNDEFINED);
+    return tp_make_zoned(t, r.ns, r.tz, &r.zone, JSV_UNDEFINED);
 }
 
 static jsv zd_compare(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -217,7 +222,13 @@ static jsv zd_get(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         return jsv_number((double)q);
     }
     case ZG_EPOCHNS: return tp_bigint_from_i128(t, z->epoch_ns);
-    case ZG_HOURSINDAY: return jsv_from_int(24);
+    case ZG_HOURSINDAY: {
+        __int128 a, b;
+        tp_date next = tp_from_epoch_days(tp_epoch_days(z->date.year, z->date.month, z->date.day) + 1);
+        if (tp_zone_start_of_day(t, &z->zone, z->date, &a) < 0 || tp_zone_start_of_day(t, &z->zone, next, &b) < 0)
+            return JSV_EXCEPTION;
+        return jsv_number((double)(b - a) / 3.6e12);
+    }
     case ZG_OFFSETNS: return jsv_number((double)z->tz_offset);
     case ZG_OFFSET: format_offset_exact(buf, z->tz_offset); return tp_str(t, buf);
     }
@@ -231,7 +242,7 @@ static jsv zd_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (tp_reject_temporal_like(t, JS_ARG(0)) < 0) return JSV_EXCEPTION;
     zres r;
     if (zoned_from_bag(t, JS_ARG(0), JS_ARG(1), 0, z, &r) < 0) return JSV_EXCEPTION;
-    return tp_make_zoned(t, r.ns, r.tz, r.off, JSV_UNDEFINED);
+    return tp_make_zoned(t, r.ns, r.tz, &r.zone, JSV_UNDEFINED);
 }
 
 static jsv zd_with_plain_time(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -239,8 +250,15 @@ static jsv zd_with_plain_time(js_thread *t, jsv this_val, int argc, jsv *argv, i
     js_temporal *z = tp_this(t, this_val, TK_ZONED, "withPlainTime");
     if (!z) return JSV_EXCEPTION;
     tp_time tm = { 0, 0, 0, 0, 0, 0 };
-    if (!jsv_is_undefined(JS_ARG(0)) && tp_to_temporal_time(t, JS_ARG(0), JSV_UNDEFINED, &tm) < 0) return JSV_EXCEPTION;
-    return tp_make_zoned(t, tp_utc_epoch_ns(z->date, tm) - z->tz_offset, z->tz, z->tz_offset, JSV_UNDEFINED);
+    __int128 ns;
+    if (jsv_is_undefined(JS_ARG(0))) {
+        if (tp_zone_start_of_day(t, &z->zone, z->date, &ns) < 0) return JSV_EXCEPTION;
+    } else {
+        if (tp_to_temporal_time(t, JS_ARG(0), JSV_UNDEFINED, &tm) < 0) return JSV_EXCEPTION;
+        if (!tp_datetime_in_limits(z->date, tm)) return jsvm_throw_range_error(t, "date-time outside the supported range");
+        if (tp_zone_epoch_ns(t, &z->zone, z->date, tm, 0, &ns) < 0) return JSV_EXCEPTION;
+    }
+    return tp_make_zoned(t, ns, z->tz, &z->zone, JSV_UNDEFINED);
 }
 
 static jsv zd_with_time_zone(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -248,11 +266,11 @@ static jsv zd_with_time_zone(js_thread *t, jsv this_val, int argc, jsv *argv, in
     js_temporal *z = tp_this(t, this_val, TK_ZONED, "withTimeZone");
     if (!z) return JSV_EXCEPTION;
     char id[300];
-    int64_t off;
-    if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    tp_zone zone;
+    if (tp_to_time_zone_rec(t, JS_ARG(0), id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
     jsv tzv = tz_value(t, id);
     if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return tp_make_zoned(t, z->epoch_ns, tzv, off, JSV_UNDEFINED);
+    return tp_make_zoned(t, z->epoch_ns, tzv, &zone, JSV_UNDEFINED);
 }
 
 static jsv zd_with_calendar(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -261,15 +279,7 @@ static jsv zd_with_calendar(js_thread *t, jsv this_val, int argc, jsv *argv, int
     if (!z) return JSV_EXCEPTION;
     if (jsv_is_undefined(JS_ARG(0))) return jsvm_throw_type_error(t, "calendar is required");
     if (tp_to_calendar_identifier(t, JS_ARG(0)) < 0) return JSV_EXCEPTION;
-    return tp_make_zoned(t, z->epoch_ns, z->tz, z->tz_offset, JSV_UNDEFINED);
-}
-
-static int tz_equal(js_thread *t, jsv a, jsv b)
-{
-    return jsstr_equal(JSV_STR(a), JSV_STR(b)) ||
-           (jsv_is_string(a) && jsv_is_string(b) && jsstr_char_at(JSV_STR(a), 0) != '+' &&
-            jsstr_char_at(JSV_STR(a), 0) != '-' && jsstr_char_at(JSV_STR(b), 0) != '+' &&
-            jsstr_char_at(JSV_STR(b), 0) != '-');   /* every named zone here is an alias of UTC */
+    return tp_make_zoned(t, z->epoch_ns, z->tz, &z->zone, JSV_UNDEFINED);
 }
 
 static jsv zd_equals(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -278,7 +288,7 @@ static jsv zd_equals(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!z) return JSV_EXCEPTION;
     zres r;
     if (tp_to_temporal_zoned(t, JS_ARG(0), JSV_UNDEFINED, &r) < 0) return JSV_EXCEPTION;
-    return jsv_from_bool(r.ns == z->epoch_ns && tz_equal(t, r.tz, z->tz));
+    return jsv_from_bool(r.ns == z->epoch_ns && tp_zone_equal(&r.zone, &z->zone));
 }
 
 static jsv zd_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -297,10 +307,10 @@ static jsv zd_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         tp_date d;
         if (tp_add_date_part(t, z->date, v, ov, &d) < 0) return JSV_EXCEPTION;
         if (!tp_datetime_in_limits(d, z->time)) return jsvm_throw_range_error(t, "date-time outside the supported range");
-        ns = tp_utc_epoch_ns(d, z->time) - z->tz_offset;
+        if (tp_zone_epoch_ns(t, &z->zone, d, z->time, 0, &ns) < 0) return JSV_EXCEPTION;
     }
     ns += tp_time_part_ns(v);
-    return tp_make_zoned(t, ns, z->tz, z->tz_offset, JSV_UNDEFINED);
+    return tp_make_zoned(t, ns, z->tz, &z->zone, JSV_UNDEFINED);
 }
 
 static jsv zd_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -309,7 +319,7 @@ static jsv zd_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!z) return JSV_EXCEPTION;
     zres r;
     if (tp_to_temporal_zoned(t, JS_ARG(0), JSV_UNDEFINED, &r) < 0) return JSV_EXCEPTION;
-    return tp_zoned_until(t, z->epoch_ns, r.ns, z->tz_offset, tz_equal(t, z->tz, r.tz), JS_ARG(1), magic);
+    return tp_zoned_until(t, z->epoch_ns, r.ns, z->tz_offset, tp_zone_equal(&z->zone, &r.zone), JS_ARG(1), magic);
 }
 
 static jsv zd_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -328,10 +338,22 @@ static jsv zd_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (su < U_DAY || su == U_AUTO) return jsvm_throw_range_error(t, "invalid smallestUnit");
     static const double maxes[10] = { 0, 0, 0, 1, 24, 60, 60, 1000, 1000, 1000 };
     if (tp_validate_increment(t, inc, maxes[su], su == U_DAY) < 0) return JSV_EXCEPTION;
-    tp_date d = z->date;
-    tp_time tm = z->time;
-    tp_round_datetime(&d, &tm, (int64_t)inc * (su == U_DAY ? 86400000000000LL : tp_unit_ns[su]), rm);
-    return tp_make_zoned(t, tp_utc_epoch_ns(d, tm) - z->tz_offset, z->tz, z->tz_offset, JSV_UNDEFINED);
+    __int128 ns;
+    if (su == U_DAY) {
+        /* Days are as long as the zone makes them: round within [start, next start). */
+        __int128 start, end;
+        tp_date next = tp_from_epoch_days(tp_epoch_days(z->date.year, z->date.month, z->date.day) + 1);
+        if (tp_zone_start_of_day(t, &z->zone, z->date, &start) < 0 ||
+            tp_zone_start_of_day(t, &z->zone, next, &end) < 0)
+            return JSV_EXCEPTION;
+        ns = start + tp_round_i128(z->epoch_ns - start, end - start, rm);
+    } else {
+        tp_date d = z->date;
+        tp_time tm = z->time;
+        tp_round_datetime(&d, &tm, (int64_t)inc * tp_unit_ns[su], rm);
+        if (interpret_offset(t, d, tm, 0, 2, z->tz_offset, &z->zone, 0, 0, 0, &ns) < 0) return JSV_EXCEPTION;
+    }
+    return tp_make_zoned(t, ns, z->tz, &z->zone, JSV_UNDEFINED);
 }
 
 static jsv zd_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -357,13 +379,14 @@ static jsv zd_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
                                               RM_HALF_CEIL, RM_HALF_FLOOR, RM_HALF_EVEN }[rm]);
         if (!tp_valid_epoch_ns(ns)) return jsvm_throw_range_error(t, "instant outside the supported range");
     }
+    int64_t off = tp_zone_offset(&z->zone, ns);
     tp_date d; tp_time tm;
-    tp_epoch_to_parts(ns + z->tz_offset, &d, &tm);
+    tp_epoch_to_parts(ns + off, &d, &tm);
     char buf[400];
     int n = tp_format_date(buf, d);
     buf[n++] = 'T';
     n += tp_format_time(buf + n, tm, prec);
-    if (show_off == 0) n += tp_format_offset(buf + n, z->tz_offset);
+    if (show_off == 0) n += tp_format_offset(buf + n, off);
     if (show_tz != 1) {
         char id[300];
         tp_string_ascii(JSV_STR(z->tz), id, sizeof id);
@@ -377,13 +400,15 @@ static jsv zd_misc(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *z = tp_this(t, this_val, TK_ZONED, "method");
     if (!z) return JSV_EXCEPTION;
-    tp_time mid = { 0, 0, 0, 0, 0, 0 };
+    __int128 ns;
     switch (magic) {
     case 0: return tp_make_instant(t, z->epoch_ns, JSV_UNDEFINED);
     case 1: return tp_make_date(t, z->date, JSV_UNDEFINED);
     case 2: return tp_make_time(t, z->time, JSV_UNDEFINED);
     case 3: return tp_make_datetime(t, z->date, z->time, JSV_UNDEFINED);
-    case 4: return tp_make_zoned(t, tp_utc_epoch_ns(z->date, mid) - z->tz_offset, z->tz, z->tz_offset, JSV_UNDEFINED);
+    case 4:
+        if (tp_zone_start_of_day(t, &z->zone, z->date, &ns) < 0) return JSV_EXCEPTION;
+        return tp_make_zoned(t, ns, z->tz, &z->zone, JSV_UNDEFINED);
     case 5: {
         jsv a = JS_ARG(0);
         if (jsv_is_undefined(a)) return jsvm_throw_type_error(t, "direction is required");
@@ -398,7 +423,8 @@ static jsv zd_misc(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         int dir = tp_get_string_option(t, o, "direction", dirs, 2, -2);
         if (dir == -1) return JSV_EXCEPTION;
         if (dir == -2) return jsvm_throw_range_error(t, "direction is required");
-        return JSV_NULL;   /* fixed-offset zones have no transitions */
+        if (!tp_zone_transition(&z->zone, z->epoch_ns, dir == 0, &ns)) return JSV_NULL;
+        return tp_make_zoned(t, ns, z->tz, &z->zone, JSV_UNDEFINED);
     }
     }
     return JSV_UNDEFINED;
@@ -439,11 +465,11 @@ jsv tp_instant_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     js_temporal *i = tp_this(t, this_val, TK_INSTANT, "toZonedDateTimeISO");
     if (!i) return JSV_EXCEPTION;
     char id[300];
-    int64_t off;
-    if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    tp_zone zone;
+    if (tp_to_time_zone_rec(t, JS_ARG(0), id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
     jsv tzv = tz_value(t, id);
     if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return tp_make_zoned(t, i->epoch_ns, tzv, off, JSV_UNDEFINED);
+    return tp_make_zoned(t, i->epoch_ns, tzv, &zone, JSV_UNDEFINED);
 }
 
 /* PlainDate.prototype.toZonedDateTime(item) and PlainDateTime.prototype.toZonedDateTime(tz, options) */
@@ -462,15 +488,20 @@ jsv tp_date_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         tzlike = item;
     }
     char id[300];
-    int64_t off;
-    if (tp_to_time_zone(t, tzlike, id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    tp_zone zone;
+    if (tp_to_time_zone_rec(t, tzlike, id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
     tp_time tm = { 0, 0, 0, 0, 0, 0 };
-    if (!jsv_is_undefined(tmv) && tp_to_temporal_time(t, tmv, JSV_UNDEFINED, &tm) < 0) return JSV_EXCEPTION;
-    if (!jsv_is_undefined(tmv) && !tp_datetime_in_limits(p->date, tm))
-        return jsvm_throw_range_error(t, "date-time outside the supported range");
+    __int128 ns;
+    if (jsv_is_undefined(tmv)) {
+        if (tp_zone_start_of_day(t, &zone, p->date, &ns) < 0) return JSV_EXCEPTION;
+    } else {
+        if (tp_to_temporal_time(t, tmv, JSV_UNDEFINED, &tm) < 0) return JSV_EXCEPTION;
+        if (!tp_datetime_in_limits(p->date, tm)) return jsvm_throw_range_error(t, "date-time outside the supported range");
+        if (tp_zone_epoch_ns(t, &zone, p->date, tm, 0, &ns) < 0) return JSV_EXCEPTION;
+    }
     jsv tzv = tz_value(t, id);
     if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return tp_make_zoned(t, tp_utc_epoch_ns(p->date, tm) - off, tzv, off, JSV_UNDEFINED);
+    return tp_make_zoned(t, ns, tzv, &zone, JSV_UNDEFINED);
 }
 
 jsv tp_datetime_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -478,15 +509,18 @@ jsv tp_datetime_to_zoned(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
     js_temporal *p = tp_this(t, this_val, TK_DATETIME, "toZonedDateTime");
     if (!p) return JSV_EXCEPTION;
     char id[300];
-    int64_t off;
-    if (tp_to_time_zone(t, JS_ARG(0), id, sizeof id, &off) < 0) return JSV_EXCEPTION;
+    tp_zone zone;
+    if (tp_to_time_zone_rec(t, JS_ARG(0), id, sizeof id, &zone) < 0) return JSV_EXCEPTION;
     jsv o = tp_get_options_object(t, JS_ARG(1));
     if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     static const char *const dis[] = { "compatible", "earlier", "later", "reject" };
-    if (tp_get_string_option(t, o, "disambiguation", dis, 4, 0) < 0) return JSV_EXCEPTION;
+    int disamb = tp_get_string_option(t, o, "disambiguation", dis, 4, 0);
+    if (disamb < 0) return JSV_EXCEPTION;
+    __int128 ns;
+    if (tp_zone_epoch_ns(t, &zone, p->date, p->time, disamb, &ns) < 0) return JSV_EXCEPTION;
     jsv tzv = tz_value(t, id);
     if (tzv == JSV_EXCEPTION) return JSV_EXCEPTION;
-    return tp_make_zoned(t, tp_utc_epoch_ns(p->date, p->time) - off, tzv, off, JSV_UNDEFINED);
+    return tp_make_zoned(t, ns, tzv, &zone, JSV_UNDEFINED);
 }
 
 int tp_init_zoned(js_thread *t, js_realm *realm, js_object *ns)
