@@ -682,12 +682,14 @@ int64_t tp_zone_offset(const tp_zone *z, __int128 epoch_ns)
 
 int tp_zone_possible(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, __int128 out[2])
 {
-    int64_t days = tp_epoch_days(d.year, d.month, d.day);
-    if (days > 100000000 || days < -100000000) {       /* CheckISODaysRange */
+    __int128 local = tp_utc_epoch_ns(d, tm);
+    /* CheckISODaysRange: on the UTC date for one-offset zones, else the wall-clock date */
+    __int128 u = local - z->fixed;
+    int64_t days = z->db ? tp_epoch_days(d.year, d.month, d.day) : (int64_t)(u / NS_DAY128 - (u % NS_DAY128 < 0));
+    if (days > 100000000 || days < -100000000) {
         jsvm_throw_range_error(t, "date outside the supported range");
         return -1;
     }
-    __int128 local = tp_utc_epoch_ns(d, tm);
     int n;
     if (z->db) n = tpz_possible(z->db, local, out);
     else { out[0] = local - z->fixed; n = 1; }

@@ -58,6 +58,8 @@ static int interpret_offset(js_thread *t, tp_date d, tp_time tm, int start_of_da
         *out = ns;
         return 0;
     }
+    int64_t days = tp_epoch_days(d.year, d.month, d.day);      /* CheckISODaysRange on the wall clock */
+    if (days > 100000000 || days < -100000000) { jsvm_throw_range_error(t, "wall-clock date outside the supported range"); return -1; }
     __int128 c[2];
     int n = tp_zone_possible(t, zone, d, tm, c);
     if (n < 0) return -1;
