@@ -205,7 +205,9 @@ int tp_parse_string(js_thread *t, jsv v, int kind, tp_parsed *out)
         jsvm_throw_range_error(t, "invalid ISO 8601 string");
         return -1;
     }
-    if (out->calendar[0] && canon_cal(t, out->calendar) < 0) return -1;
+    /* Instants and times carry no calendar: any well-formed annotation is ignored. */
+    if (out->calendar[0] && kind != TP_PARSE_INSTANT && kind != TP_PARSE_TIME && canon_cal(t, out->calendar) < 0)
+        return -1;
     return 0;
 }
 
