@@ -295,8 +295,8 @@ int tpz_transition(const tpz_zone *z, __int128 epoch_ns, int next, __int128 *out
     int64_t last = z->ntrans ? z->trans[z->ntrans - 1] : INT64_MIN;
     int64_t r;
     if (next) {
-        /* a transition at s itself is not after epoch_ns unless epoch_ns is before it */
-        int64_t from = (__int128)s * NS_SEC < epoch_ns ? s : s - 1;
+        /* transitions fall on whole seconds: after epoch_ns means after s */
+        int64_t from = s;
         int lo = 0, hi = z->ntrans;           /* first i with trans[i] > from */
         while (lo < hi) {
             int mid = lo + (hi - lo) / 2;

@@ -348,7 +348,12 @@ static jsv zd_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         if (tp_zone_start_of_day(t, &z->zone, z->date, &start) < 0 ||
             tp_zone_start_of_day(t, &z->zone, next, &end) < 0)
             return JSV_EXCEPTION;
-        ns = start + tp_round_i128(z->epoch_ns - start, end - start, rm);
+        /* A wall-clock date can outlast its day when the clock is set back over
+         * midnight; the result is still this day's start or the next one's. */
+        __int128 progress = z->epoch_ns - start;
+        if (progress >= end - start) progress = end - start - 1;
+        if (progress < 0) progress = 0;
+        ns = start + tp_round_i128(progress, end - start, rm);
     } else {
         tp_date d = z->date;
         tp_time tm = z->time;
