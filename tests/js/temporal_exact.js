@@ -26,4 +26,6 @@ eq(z.until("2020-03-01T10:00+05:30[+05:30]", { largestUnit: "month" }).toString(
 throws(RangeError, function () { Temporal.ZonedDateTime.from("2020-01-01T10:00+01:00[+05:30]"); }, "offset mismatch");
 eq(Temporal.ZonedDateTime.from("2020-01-01T10:00+01:00[+05:30]", { offset: "use" }).hour, 14, "offset use");
 eq(typeof Temporal.Now.instant().epochNanoseconds, "bigint", "Now.instant");
-eq(Temporal.Now.timeZoneId(), "UTC", "Now.timeZoneId");
+// The host's zone (TZ, /etc/localtime, else UTC): whatever it is, it names a usable zone.
+eq(typeof Temporal.Now.timeZoneId(), "string", "Now.timeZoneId");
+eq(Temporal.Now.zonedDateTimeISO().timeZoneId, Temporal.Now.timeZoneId(), "Now.zonedDateTimeISO uses the host zone");
