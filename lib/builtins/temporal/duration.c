@@ -1036,7 +1036,38 @@ __int128 tp_time_part_ns(const double *v) { return time_part_ns(v, 0); }
 
 int tp_duration_has_date_part(const double *v) { return v[0] || v[1] || v[2] || v[3]; }
 
-jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int same_tz, jsv options, int since)
+/* DifferenceZonedDateTime for a zone with transitions: whole days by the
+ * calendar, then the exact time left, so a 23- or 25-hour day is one day. */
+static int zoned_days_and_time(js_thread *t, __int128 ns1, __int128 ns2, const tp_zone *zone, int largest, idur *out)
+{
+    tp_date d1, d2; tp_time t1, t2;
+    tp_epoch_to_parts(ns1 + tp_zone_offset(zone, ns1), &d1, &t1);
+    tp_epoch_to_parts(ns2 + tp_zone_offset(zone, ns2), &d2, &t2);
+    idur z = { 0, 0, 0, 0, 0 };
+    *out = z;
+    if (tp_compare_date(d1, d2) == 0) { out->ns = ns2 - ns1; return 0; }
+    int sign = ns2 < ns1 ? -1 : 1, maxcorr = sign == 1 ? 2 : 1;
+    __int128 tdur = (__int128)tp_time_ns(t2) - tp_time_ns(t1);
+    int corr = tdur != 0 && (tdur > 0 ? 1 : -1) == -sign;
+    int64_t end_days = tp_epoch_days(d2.year, d2.month, d2.day);
+    for (; corr <= maxcorr; corr++) {
+        tp_date mid = tp_from_epoch_days(end_days - (int64_t)corr * sign);
+        if (!tp_datetime_in_limits(mid, t1)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
+        __int128 mns;
+        if (tp_zone_epoch_ns(t, zone, mid, t1, 0, &mns) < 0) return -1;
+        __int128 rem = ns2 - mns;
+        int tsign = rem > 0 ? 1 : rem < 0 ? -1 : 0;
+        if (sign != -tsign) {
+            *out = date_until(d1, mid, largest < U_DAY ? largest : U_DAY);
+            out->ns = rem;
+            return 0;
+        }
+    }
+    jsvm_throw_range_error(t, "cannot compute the difference in this time zone");
+    return -1;
+}
+
+jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, const tp_zone *zone, int same_tz, jsv options, int since)
 {
     jsv o = tp_get_options_object(t, options);
     if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
@@ -1049,9 +1080,16 @@ jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int sa
     if (!same_tz) return jsvm_throw_range_error(t, "time zones must match to compute date differences");
     idur d = { 0, 0, 0, 0, 0 };
     if (ns1 != ns2) {
+        if (zone->db && s.smallest > U_DAY) {
+            /* Time units round the exact time left after the whole days. */
+            if (zoned_days_and_time(t, ns1, ns2, zone, s.largest, &d) < 0) return JSV_EXCEPTION;
+            d.ns = tp_round_i128(d.ns, du_ns[s.smallest] * s.inc, s.mode);
+            return duration_result(t, &d, U_HOUR, since);
+        }
+        /* Rounding works on the two wall clocks (exact for one-offset zones). */
         tp_date d1, d2; tp_time t1, t2;
-        tp_epoch_to_parts(ns1 + off, &d1, &t1);
-        tp_epoch_to_parts(ns2 + off, &d2, &t2);
+        tp_epoch_to_parts(ns1 + tp_zone_offset(zone, ns1), &d1, &t1);
+        tp_epoch_to_parts(ns2 + tp_zone_offset(zone, ns2), &d2, &t2);
         if (diff_datetime_rounding(t, d1, t1, d2, t2, &s, &d) < 0) return JSV_EXCEPTION;
     }
     return duration_result(t, &d, U_HOUR, since);

@@ -217,7 +217,7 @@ void tp_epoch_to_parts(__int128 ns, tp_date *d, tp_time *tm);
 int tp_add_date_part(js_thread *t, tp_date d, const double *v, int ov, tp_date *out);
 __int128 tp_time_part_ns(const double *v);
 int tp_duration_has_date_part(const double *v);
-jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int same_tz, jsv options, int since);
+jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, const tp_zone *zone, int same_tz, jsv options, int since);
 
 /* tzdb.c: identifiers and zone rules (see tzdb.h for the TZif side) */
 /* Resolves an IANA name case-insensitively: writes the database's spelling

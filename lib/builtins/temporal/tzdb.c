@@ -683,10 +683,12 @@ int64_t tp_zone_offset(const tp_zone *z, __int128 epoch_ns)
 int tp_zone_possible(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, __int128 out[2])
 {
     __int128 local = tp_utc_epoch_ns(d, tm);
-    /* CheckISODaysRange: on the UTC date for one-offset zones, else the wall-clock date */
+    /* CheckISODaysRange on the UTC date for one-offset zones. A named zone's
+     * wall clock may lie a day outside (its instants are checked below). */
     __int128 u = local - z->fixed;
     int64_t days = z->db ? tp_epoch_days(d.year, d.month, d.day) : (int64_t)(u / NS_DAY128 - (u % NS_DAY128 < 0));
-    if (days > 100000000 || days < -100000000) {
+    int64_t lim = z->db ? 100000001 : 100000000;
+    if (days > lim || days < -lim) {
         jsvm_throw_range_error(t, "date outside the supported range");
         return -1;
     }

@@ -321,7 +321,7 @@ static jsv zd_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!z) return JSV_EXCEPTION;
     zres r;
     if (tp_to_temporal_zoned(t, JS_ARG(0), JSV_UNDEFINED, &r) < 0) return JSV_EXCEPTION;
-    return tp_zoned_until(t, z->epoch_ns, r.ns, z->tz_offset, tp_zone_equal(&z->zone, &r.zone), JS_ARG(1), magic);
+    return tp_zoned_until(t, z->epoch_ns, r.ns, &z->zone, tp_zone_equal(&z->zone, &r.zone), JS_ARG(1), magic);
 }
 
 static jsv zd_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
