@@ -105,7 +105,7 @@ typedef struct js_runtime {
     void (*promise_rejection_tracker)(struct js_thread *t, jsv promise, int handled, void *opaque);
     void *rejection_opaque;
     void *module_loader;                /* vm/module.c private */
-    void *tz_cache;                     /* builtins/temporal/tzdb.c private: parsed time zones */
+    void *tz_cache;                     /* builtins/temporal/tzdb.c private: parsed time zones (runtime-affine) */
     void (*tz_cache_free)(void *cache); /* set with tz_cache; jsrt_free calls it */
     void *opaque;                       /* public API: jse_runtime back pointer */
 } js_runtime;

@@ -5,6 +5,8 @@
  * and keeps the parsed zones in a per-runtime cache (rt->tz_cache).
  * Must not trust a file: every count and index is checked before use.
  * Knows nothing of Temporal objects; zoned.c and instant.c call in.
+ * Threads: the cache is runtime-affine (only the thread running the runtime
+ * touches it); a parsed zone is immutable once cached and lives until jsrt_free.
  */
 #include "temporal.h"
 #include "tzdb.h"
