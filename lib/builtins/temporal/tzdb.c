@@ -605,8 +605,11 @@ int tp_zone_lookup(js_thread *t, const char *id, char *name, size_t cap, tp_zone
 {
     tpz_cache *c = get_cache(t->rt);
     if (!c) { jsvm_throw_range_error(t, "out of memory"); return -1; }
-    if (!c->names_read) load_names(c);
     z->db = NULL; z->fixed = 0; z->named = 1; z->primary = "UTC";
+    /* UTC and its aliases need no file (nor the name list: most scripts use only these). */
+    for (size_t k = 0; k < sizeof utc_builtin / sizeof utc_builtin[0]; k++)
+        if (!strcasecmp(id, utc_builtin[k])) { snprintf(name, cap, "%s", utc_builtin[k]); return 0; }
+    if (!c->names_read) load_names(c);
     if (tpz_valid_name(id)) {
         int i = c->nnames ? find_name(c, id) : -1;
         if (i >= 0) {
@@ -618,8 +621,6 @@ int tp_zone_lookup(js_thread *t, const char *id, char *name, size_t cap, tp_zone
             return load_zone(t, c, p, &z->db, &ign);
         }
     }
-    for (size_t k = 0; k < sizeof utc_builtin / sizeof utc_builtin[0]; k++)
-        if (!strcasecmp(id, utc_builtin[k])) { snprintf(name, cap, "%s", utc_builtin[k]); return 0; }
     if (!c->nnames && tpz_valid_name(id)) {
         /* No tzdata.zi: the file itself is the authority, with its name as given. */
         char path[4400];
