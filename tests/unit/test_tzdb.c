@@ -257,7 +257,8 @@ START_TEST(test_tzdir_runtime)
     size_t n = build_tzif(buf, '2', cet_trans, cet_idx, 2, cet_offs, 2, "CET-1CEST,M3.5.0,M10.5.0/3");
     write_file(dir, "Test/Zone", buf, n);
     write_file(dir, "Test/Broken", buf, n / 2);
-    const char *zi = "# test data\nZ Test/Zone 1 - CET\nZ Test/Broken 1 - CET\nL Test/Zone Test/Alias\n";
+    const char *zi = "# test data\nZ Test/Zone 1 - CET\nZ Test/Broken 1 - CET\nL Test/Zone Test/Alias\n"
+                     "L Test/Alias Test/Chained\n";
     write_file(dir, "tzdata.zi", zi, strlen(zi));
     setenv("TZDIR", dir, 1);
     setenv("TZ", ":Test/Alias", 1);
@@ -270,6 +271,9 @@ START_TEST(test_tzdir_runtime)
     s = eval_str(ctx, "String(Temporal.ZonedDateTime.from('2030-01-01[Test/Alias]')"
                       ".equals(Temporal.ZonedDateTime.from('2030-01-01[Test/Zone]')))");
     ck_assert_str_eq(s, "true");
+    jse_free_string(s);
+    s = eval_str(ctx, "String(new Temporal.ZonedDateTime(0n, 'TEST/CHAINED').equals(new Temporal.ZonedDateTime(0n, 'Test/Zone')))");
+    ck_assert_str_eq(s, "true");      /* a link to a link ends at the zone */
     jse_free_string(s);
     s = eval_str(ctx, "Temporal.Now.timeZoneId()");
     ck_assert_str_eq(s, "Test/Zone");

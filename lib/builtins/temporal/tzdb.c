@@ -525,7 +525,7 @@ static void load_names(tpz_cache *c)
             }
             v[n].name = strdup(a);
             targets[n] = kind == 2 ? strdup(b) : NULL;
-            if (!v[n].name) break;
+            if (!v[n].name || (kind == 2 && !targets[n])) { free(v[n].name); free(targets[n]); break; }
             v[n].primary = -1;
             n++;
         }
@@ -548,6 +548,12 @@ static void load_names(tpz_cache *c)
                 if (k >= 0) p = k;
             }
             c->names[pos[i]].primary = p;
+        }
+        /* A link to a link: follow it to the zone (tzdata keeps chains short). */
+        for (int i = 0; i < n; i++) {
+            int p = c->names[i].primary;
+            for (int hop = 0; hop < 8 && c->names[p].primary != p; hop++) p = c->names[p].primary;
+            c->names[i].primary = p;
         }
         sorted = NULL;
     } else {
