@@ -702,7 +702,8 @@ static int rel_zoned_check(js_thread *t, tp_date d, tp_time tm, int64_t zone_off
 }
 
 /* GetTemporalRelativeToOption: 0 none, 1 plain date (in *d, *tm midnight),
- * 2 zoned (local wall-clock date and time of a fixed-offset zone), -1 exception. */
+ * 2 zoned (local wall-clock date and time in its zone; later arithmetic treats it as
+ * one offset), -1 exception. */
 static int get_relative_to(js_thread *t, jsv o, tp_date *d, tp_time *tm)
 {
     memset(tm, 0, sizeof *tm);
@@ -723,7 +724,9 @@ static int get_relative_to(js_thread *t, jsv o, tp_date *d, tp_time *tm)
         tp_fields_time(&f, NULL, tv);
         if (tp_regulate_time(t, tv, 0, tm) < 0) return -1;
         if (!f.has_tz) { memset(tm, 0, sizeof *tm); return 1; }
-        if (has_off && check_rel_offset(t, given, zone_off, 1) < 0) return -1;
+        /* a property bag's offset must match exactly (no rounding to the minute) */
+        if (tp_zone_wall_offset(t, &f.tz_zone, *d, *tm, has_off, given, 0, &zone_off) < 0) return -1;
+        if (has_off && check_rel_offset(t, given, zone_off, 0) < 0) return -1;
         if (rel_zoned_check(t, *d, *tm, zone_off) < 0) return -1;
         return 2;
     }
@@ -733,13 +736,19 @@ static int get_relative_to(js_thread *t, jsv o, tp_date *d, tp_time *tm)
     if (p.tz[0]) {
         char id[300];
         int64_t zone_off;
+        tp_zone zone;
         jsv tzs = tp_str(t, p.tz);
-        if (tzs == JSV_EXCEPTION || tp_to_time_zone(t, tzs, id, sizeof id, &zone_off) < 0) return -1;
+        if (tzs == JSV_EXCEPTION || tp_to_time_zone_rec(t, tzs, id, sizeof id, &zone) < 0) return -1;
         if (p.has_z) {
             __int128 ns = tp_utc_epoch_ns(p.date, p.time);
             if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+            zone_off = tp_zone_offset(&zone, ns);
             tp_epoch_to_parts(ns + zone_off, d, tm);
         } else {
+            if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+            if (tp_zone_wall_offset(t, &zone, p.date, p.time, p.has_offset && p.has_time, p.offset_ns,
+                                    !p.offset_has_subminute, &zone_off) < 0)
+                return -1;
             if (p.has_offset && p.has_time && check_rel_offset(t, p.offset_ns, zone_off, !p.offset_has_subminute) < 0) return -1;
             *d = p.date; *tm = p.time;
         }

@@ -234,6 +234,10 @@ int tp_zone_epoch_ns(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, int 
 int tp_zone_start_of_day(js_thread *t, const tp_zone *z, tp_date d, __int128 *out);
 /* Next (1) / previous (0) transition: 1 found, 0 none. */
 int tp_zone_transition(const tp_zone *z, __int128 epoch_ns, int next, __int128 *out);
+/* The offset a wall-clock time has in z: the candidate matching `given` (to
+ * the minute when match_minutes) if any, else the one "compatible" picks. */
+int tp_zone_wall_offset(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, int has_given, int64_t given,
+                        int match_minutes, int64_t *out);
 /* TimeZoneEquals on primary identifiers / offsets. */
 int tp_zone_equal(const tp_zone *a, const tp_zone *b);
 /* ToTemporalTimeZoneIdentifier, resolving the zone too. */

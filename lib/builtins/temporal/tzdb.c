@@ -765,6 +765,25 @@ int tp_zone_transition(const tp_zone *z, __int128 epoch_ns, int next, __int128 *
     return 1;
 }
 
+int tp_zone_wall_offset(js_thread *t, const tp_zone *z, tp_date d, tp_time tm, int has_given, int64_t given,
+                        int match_minutes, int64_t *out)
+{
+    if (!z->db) { *out = z->fixed; return 0; }
+    __int128 c[2], ns, local = tp_utc_epoch_ns(d, tm);
+    int n = tp_zone_possible(t, z, d, tm, c);
+    if (n < 0) return -1;
+    for (int i = 0; has_given && i < n; i++) {
+        int64_t off = (int64_t)(local - c[i]);
+        if (off == given || (match_minutes && (int64_t)tp_round_i128(off, 60000000000LL, RM_HALF_EXPAND) == given)) {
+            *out = off;
+            return 0;
+        }
+    }
+    if (tp_zone_epoch_ns(t, z, d, tm, 0, &ns) < 0) return -1;
+    *out = (int64_t)(local - ns);
+    return 0;
+}
+
 int tp_zone_equal(const tp_zone *a, const tp_zone *b)
 {
     if (a->named != b->named) return 0;
