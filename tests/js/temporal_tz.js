@@ -81,5 +81,8 @@ if (!have) {
     eq(Temporal.Instant.from("2024-07-01T00:00Z").toZonedDateTimeISO("Europe/Paris").hour, 2, "toZonedDateTimeISO");
     eq(Temporal.PlainDate.from("2019-11-03").toZonedDateTime("America/Sao_Paulo").toString(), "2019-11-03T00:00:00-03:00[America/Sao_Paulo]", "PlainDate.toZonedDateTime");
     eq(Temporal.PlainDate.from("2018-11-04").toZonedDateTime("America/Sao_Paulo").toString(), "2018-11-04T01:00:00-02:00[America/Sao_Paulo]", "day starting at 01:00 (midnight skipped)");
+    // Duration relativeTo in an IANA zone: the string's offset is checked against the zone's real one.
+    eq(Temporal.Duration.from({ hours: 30 }).round({ largestUnit: "day", relativeTo: "2024-06-01T00:00-04:00[America/New_York]" }).toString(), "P1DT6H", "relativeTo with a real offset");
+    throws(RangeError, function () { Temporal.Duration.from({ hours: 1 }).round({ largestUnit: "day", relativeTo: "2024-06-01T00:00-05:00[America/New_York]" }); }, "relativeTo offset mismatch");
     print("temporal_tz: ok");
 }
