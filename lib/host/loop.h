@@ -44,9 +44,17 @@ void jsloop_unref(js_thread *t);
 int jsloop_run_once(js_thread *t, double timeout_ms);
 int jsloop_run(js_thread *t);
 int jsloop_pending(js_thread *t);
+/* jse_loop_next_timeout and jse_loop_set_wakeup (fn NULL removes the hook;
+ * setting one attaches t to a private cluster like jsloop_agent). */
+double jsloop_next_timeout(js_thread *t);
+void jsloop_set_wakeup(js_thread *t, void (*fn)(void *opaque), void *opaque);
 
-/* Drops every queued message and cancels timers; called before t's runtime is
- * freed (worker exit, jse_runtime_free). */
+/* Drops every queued message, closes the inbox (later posts are dropped) and
+ * frees the timers; called before t's runtime is freed (worker exit, before
+ * jsag_unbind; jse_runtime_free calls it for every thread of the runtime).
+ * When jsloop_agent made a private cluster for t, its other agents (workers
+ * started from t) are torn down and joined first (jsag_teardown, 2 s), then
+ * t is detached and the cluster freed. Safe to call twice. */
 void jsloop_shutdown(js_thread *t);
 
 #endif
