@@ -565,7 +565,8 @@ int jsloop_run_once(js_thread *t, double timeout_ms)
         if (park(t, timeout_ms < 0 ? JSCL_FOREVER : jscl_deadline_ms(timeout_ms)) < 0)
             return -1;
     }
-    if (run_timers(t, &n) < 0 || run_inbox(t, &n) < 0)
+    /* jobs left by the script (or an embedder's call) come before any task */
+    if (jsrt_run_jobs(t) < 0 || run_timers(t, &n) < 0 || run_inbox(t, &n) < 0)
         return -1;
     int settled = jsw_dispatch(t, 0);
     if (settled < 0)
