@@ -18,6 +18,7 @@
 #include "../core/object.h"
 #include "../vm/vm.h"
 #include "../host/loop.h"
+#include "../host/worker.h"
 #include "internal.h"
 
 _Static_assert(sizeof(jse_value) == sizeof(jsv), "jse_value and jsv must be the same word");
@@ -217,8 +218,10 @@ void jse_runtime_free(jse_runtime *jrt)
     API_CHECK_OWNER(jrt);
     js_runtime *rt = jrt->rt;
     /* timers, queued messages, workers of a private cluster: before any root goes */
-    for (js_thread *t = rt->threads; t; t = t->next)
+    for (js_thread *t = rt->threads; t; t = t->next) {
+        jswk_shutdown(t);   /* workers first: they post to t and live in its cluster */
         jsloop_shutdown(t);
+    }
     for (int i = 0; i < API_PROTECT_BUCKETS; i++) {
         api_protect *p = jrt->protect[i], *next;
         for (; p; p = next) {
