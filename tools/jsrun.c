@@ -41,7 +41,8 @@ static void usage(FILE *out)
           "\n"
           "Globals: print(...), console.log/info/debug (standard output),\n"
           "console.error/warn (standard error), scriptArgs (the file and its args),\n"
-          "setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask.\n"
+          "setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask,\n"
+          "Worker (new Worker(path, { type: \"module\" }): a script on its own thread).\n"
           "After the script or module, jsrun runs the event loop until no timer,\n"
           "job or waitAsync waiter is left.\n"
           "Exit status: 0 on success, 1 on an uncaught exception (also inside a\n"
@@ -94,10 +95,11 @@ static jse_value host_module_rejected(jse_context *ctx, jse_value this_val, int 
     return jse_undefined();
 }
 
-static int install_globals(jsrun *r, int script_argc, char **script_argv)
+/* print, console.* and the timers: in the main context and in every worker's
+ * (jse_worker_options.init runs this on the worker's thread). */
+static int install_host_functions(jse_context *ctx, void *opaque)
 {
-    jse_context *ctx = r->ctx;
-    if (jse_define_global_function(ctx, "print", host_print, 1, r) < 0) return -1;
+    if (jse_define_global_function(ctx, "print", host_print, 1, NULL) < 0) return -1;
 
     jse_value console = jse_new_object(ctx);
     if (jse_is_exception(console)) return -1;
@@ -114,7 +116,18 @@ static int install_globals(jsrun *r, int script_argc, char **script_argv)
     }
     if (jse_install_timers(ctx) < 0) return -1;
     jse_value global = jse_get_global(ctx);
-    if (jse_define(ctx, global, "console", console, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE) < 0) return -1;
+    return jse_define(ctx, global, "console", console, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
+}
+
+static int install_globals(jsrun *r, int script_argc, char **script_argv)
+{
+    jse_context *ctx = r->ctx;
+    if (install_host_functions(ctx, NULL) < 0) return -1;
+    /* new Worker(path): workers get the same host functions, and Worker */
+    jse_worker_options wo = { 0 };
+    wo.init = install_host_functions;
+    if (jse_install_worker_global(ctx, &wo) < 0) return -1;
+    jse_value global = jse_get_global(ctx);
 
     jse_value args = jse_new_array(ctx);
     if (jse_is_exception(args)) return -1;
