@@ -355,6 +355,8 @@ void jse_context_free(jse_context *ctx)
     }
     if (ctx->realm->opaque == ctx) ctx->realm->opaque = NULL;
     if (!ctx->borrowed) {
+        /* its timers would otherwise keep the realm alive and run later */
+        jsloop_forget_realm(jsrt_thread(jrt->rt), ctx->realm);
         /* From here the realm lives only as long as script values reference it. */
         jsgc_remove_root(jrt->rt, &ctx->realm_root);
         jsrt_realm_release(ctx->realm);

@@ -666,6 +666,27 @@ void jsloop_unref(js_thread *t)
 
 /* ---- teardown ---- */
 
+void jsloop_forget_realm(js_thread *t, js_realm *realm)
+{
+    loop_state *ls = t->loop;
+    if (!ls)
+        return;
+    jsv cell = jsv_cell(realm);
+    for (size_t i = 0; i < ls->nbuckets; i++) {
+        for (loop_timer *tm = ls->buckets[i], *next; tm; tm = next) {
+            next = tm->hnext;
+            if (tm->vals[1] != cell)
+                continue;
+            if (tm->slot == SLOT_RUNNING) {
+                tm->cancelled = 1;
+            } else {
+                heap_remove(ls, tm);
+                timer_free(ls, tm);
+            }
+        }
+    }
+}
+
 void jsloop_shutdown(js_thread *t)
 {
     loop_state *ls = t->loop;

@@ -49,6 +49,9 @@ int jsloop_pending(js_thread *t);
 double jsloop_next_timeout(js_thread *t);
 void jsloop_set_wakeup(js_thread *t, void (*fn)(void *opaque), void *opaque);
 
+/* Cancels the timers set from realm (its context is being freed). */
+void jsloop_forget_realm(js_thread *t, js_realm *realm);
+
 /* Drops every queued message, closes the inbox (later posts are dropped) and
  * frees the timers; called before t's runtime is freed (worker exit, before
  * jsag_unbind; jse_runtime_free calls it for every thread of the runtime).

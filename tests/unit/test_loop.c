@@ -249,6 +249,34 @@ START_TEST(run_once_and_next_timeout)
 }
 END_TEST
 
+static int hits;
+
+static jse_value host_hit(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
+{
+    hits++;
+    return jse_undefined();
+}
+
+START_TEST(freed_context_cancels_its_timers)
+{
+    env e;
+    env_open(&e);
+    jse_context *other = jse_context_new(e.rt);
+    ck_assert_ptr_nonnull(other);
+    ck_assert_int_eq(jse_install_timers(other), JSE_OK);
+    ck_assert_int_eq(jse_define_global_function(other, "hit", host_hit, 0, NULL), JSE_OK);
+    ck_assert_int_eq(jse_define_global_function(e.ctx, "hit", host_hit, 0, NULL), JSE_OK);
+    hits = 0;
+    const char *src = "setTimeout(hit, 1); setInterval(hit, 1);";
+    ck_assert_int_eq(jse_eval(other, src, strlen(src), "other", JSE_EVAL_SCRIPT, NULL), JSE_OK);
+    run_js(&e, "setTimeout(hit, 5);");
+    jse_context_free(other);
+    ck_assert_int_eq(jse_loop_run(e.ctx), JSE_OK);
+    ck_assert_int_eq(hits, 1);
+    env_close(&e);
+}
+END_TEST
+
 typedef struct killer { jse_runtime *rt; int delay_ms; } killer;
 
 static void *killer_main(void *p)
@@ -291,6 +319,7 @@ int main(void)
     tcase_add_test(tc, timer_exception_is_resumable);
     tcase_add_test(tc, run_once_and_next_timeout);
     tcase_add_test(tc, terminate_stops_parked_loop);
+    tcase_add_test(tc, freed_context_cancels_its_timers);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
