@@ -217,10 +217,13 @@ JSE_API char *jse_format_exception(jse_context *ctx, jse_value exc);
  * the context's thread only. */
 
 /* Install setTimeout, clearTimeout, setInterval, clearInterval and
- * queueMicrotask on ctx's global object. JSE_OK or JSE_EXCEPTION. */
+ * queueMicrotask on ctx's global object (HTML timer semantics; timers belong
+ * to the calling thread's loop, and jse_context_free cancels those set from
+ * ctx). JSE_OK or JSE_EXCEPTION. */
 JSE_API int jse_install_timers(jse_context *ctx);
-/* One turn of the loop: run due timers, queued messages (worker messages),
- * settled waitAsync waiters, and then all jobs. When nothing is due, first
+/* One turn of the loop: run queued jobs, then due timers (each followed by
+ * its jobs), queued messages (worker messages), settled waitAsync waiters,
+ * and then all jobs. When nothing is due, first
  * wait up to timeout_ms for something (0: do not wait; negative: until
  * something arrives or nothing is pending any more). Returns how many events
  * ran (>= 0), or JSE_EXCEPTION when a callback threw (the exception is
