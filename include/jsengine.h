@@ -305,7 +305,11 @@ JSE_API void jse_worker_terminate(jse_worker *w);
 /* Wait at most timeout_ms (negative: forever) for the worker's thread to end.
  * Returns its exit code (JSE_WORKER_*), or -1 on timeout. */
 JSE_API int jse_worker_join(jse_worker *w, double timeout_ms);
-/* Release the handle; a worker still running is terminated and joined. */
+/* Release the handle; a worker still running is terminated and joined. On
+ * the thread of the context that started it. jse_runtime_free of that
+ * context's runtime terminates and joins its workers first; handles left
+ * then accept only jse_worker_join and jse_worker_free. The starting context
+ * itself must outlive its running workers. */
 JSE_API void jse_worker_free(jse_worker *w);
 
 /* Install the `Worker` constructor on ctx's global object:
