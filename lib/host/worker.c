@@ -66,6 +66,9 @@ typedef struct wk_state {
     int closing;                        /* close() was called */
     int has_global;                     /* jse_install_worker_global ran here */
     jse_worker_options defaults;
+    /* Worker objects made here, to tell them from look-alikes: a WeakSet
+     * and its original add and has (GC roots) */
+    jsv brand[3];
 } wk_state;
 
 enum { WK_DATA, WK_ERROR, WK_EXIT };
@@ -108,7 +111,20 @@ static wk_state *wk_state_get(js_thread *t)
         if (!st)
             return NULL;
         st->onmessage = JSV_UNDEFINED;
+        for (int i = 0; i < 3; i++)
+            st->brand[i] = JSV_UNDEFINED;
+        int i = 0;
         if (jsgc_add_root(t->rt, &st->onmessage) < 0) {
+            free(st);
+            return NULL;
+        }
+        for (; i < 3; i++)
+            if (jsgc_add_root(t->rt, &st->brand[i]) < 0)
+                break;
+        if (i < 3) {
+            while (i-- > 0)
+                jsgc_remove_root(t->rt, &st->brand[i]);
+            jsgc_remove_root(t->rt, &st->onmessage);
             free(st);
             return NULL;
         }
@@ -701,6 +717,8 @@ void jswk_shutdown(js_thread *t)
     if (st->onmessage_ref)
         jsloop_unref(t);
     jsgc_remove_root(t->rt, &st->onmessage);
+    for (int i = 0; i < 3; i++)
+        jsgc_remove_root(t->rt, &st->brand[i]);
     a->host = NULL;
     free(st);
 }
@@ -765,10 +783,21 @@ static void wkjs_on_error(jse_context *ctx, jse_worker *w, jse_value error, void
     jsvm_call(t, f, w->obj, 1, &evv);
 }
 
+/* 1 when v is a Worker object made on this thread, 0 if not, -1 on throw. */
+static int wkjs_is_worker(js_thread *t, jsv v)
+{
+    wk_state *st = wk_state_of(t);
+    if (!jsv_is_object(v) || !st || !jsop_is_callable(st->brand[2]))
+        return 0;
+    jsv r = jsvm_call(t, st->brand[2], st->brand[0], 1, &v);
+    return r == JSV_EXCEPTION ? -1 : r == JSV_TRUE;
+}
+
 static jsv wkjs_post_message(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
-    if (!jsv_is_object(this_val))
-        return jsvm_throw_type_error(t, "Worker.prototype.postMessage: not a Worker");
+    int is = wkjs_is_worker(t, this_val);
+    if (is <= 0)
+        return is < 0 ? JSV_EXCEPTION : jsvm_throw_type_error(t, "Worker.prototype.postMessage: not a Worker");
     jsv transfer = JS_ARG(1);
     if (jsv_is_object(transfer)) {
         int is_array = jsobj_is_array(t, transfer);
@@ -797,6 +826,9 @@ static jsv wkjs_post_message(js_thread *t, jsv this_val, int argc, jsv *argv, in
 
 static jsv wkjs_terminate(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
+    int is = wkjs_is_worker(t, this_val);
+    if (is <= 0)
+        return is < 0 ? JSV_EXCEPTION : jsvm_throw_type_error(t, "Worker.prototype.terminate: not a Worker");
     jse_worker *w = wkjs_find(t, this_val);
     if (w) {
         /* as in browsers, a terminated worker sends nothing more: stop
@@ -914,6 +946,11 @@ static jsv wkjs_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int
         free(path);
         return JSV_EXCEPTION;
     }
+    jsv objv = jsv_object(obj);
+    if (jsvm_call(t, st->brand[1], st->brand[0], 1, &objv) == JSV_EXCEPTION) {
+        free(path);
+        return JSV_EXCEPTION;
+    }
     char *file = wkjs_resolve(t, path);
     free(path);
     if (!file)
@@ -950,6 +987,17 @@ int jse_install_worker_global(jse_context *ctx, const jse_worker_options *defaul
         st->ctx = ctx;
     if (defaults)
         st->defaults = *defaults;
+    if (!jsv_is_object(st->brand[0])) {
+        jsv wp = jsrt_intrinsic(t, JS_INTR_WeakSetPrototype);
+        jsv set = jsvm_construct(t, jsrt_intrinsic(t, JS_INTR_WeakSet), 0, NULL, jsrt_intrinsic(t, JS_INTR_WeakSet));
+        jsv add = set == JSV_EXCEPTION ? JSV_EXCEPTION : jsobj_get(t, JSV_OBJ(wp), jskey_from_cstr(t, "add"), wp);
+        jsv has = add == JSV_EXCEPTION ? JSV_EXCEPTION : jsobj_get(t, JSV_OBJ(wp), jskey_from_cstr(t, "has"), wp);
+        if (has == JSV_EXCEPTION)
+            goto out;
+        st->brand[0] = set;
+        st->brand[1] = add;
+        st->brand[2] = has;
+    }
     js_object *proto = jsobj_new_plain(t);
     if (!proto || jsobj_define_fn(t, proto, "postMessage", wkjs_post_message, 1, 0) < 0 ||
         jsobj_define_fn(t, proto, "terminate", wkjs_terminate, 0, 0) < 0 ||

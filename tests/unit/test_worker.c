@@ -385,6 +385,10 @@ START_TEST(test_js_worker_terminate_and_bad_input)
     ck_assert_int_eq(jse_loop_run(ctx), JSE_OK);   /* ends: terminate() released it */
     ck_assert(eval_true("up"));
     ck_assert(eval_true("try { new Worker(42); false } catch (e) { e instanceof TypeError }"));
+    ck_assert(eval_true("try { Worker.prototype.postMessage.call({}, 1); false } catch (e) { e instanceof TypeError }"));
+    ck_assert(eval_true("try { w.terminate.call(Object.create(Worker.prototype)); false }"
+                        " catch (e) { e instanceof TypeError }"));
+    ck_assert(eval_true("w.postMessage(1) === undefined && w.terminate() === undefined"));   /* ended: no-ops */
     ck_assert(eval_true("try { Worker('x.js'); false } catch (e) { e instanceof TypeError }"));
     ck_assert(eval_true("try { new Worker('x.js', { type: 'wasm' }); false } catch (e) { e instanceof TypeError }"));
     ck_assert(eval_true("try { new Worker('no-such-file.js'); false }"
