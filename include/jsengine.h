@@ -210,6 +210,115 @@ JSE_API jse_value jse_get_exception(jse_context *ctx);
  * as malloc-ed UTF-8 (free with jse_free_string), never NULL except on OOM. */
 JSE_API char *jse_format_exception(jse_context *ctx, jse_value exc);
 
+/* ---- event loop (Layer A) ----
+ * Each context's thread owns an event loop: timers, messages from workers,
+ * settled Atomics.waitAsync waiters, and the job queue. Events that arrive
+ * from other threads are queued in the thread's inbox; the loop runs them on
+ * the context's thread only. */
+
+/* Install setTimeout, clearTimeout, setInterval, clearInterval and
+ * queueMicrotask on ctx's global object (HTML timer semantics; timers belong
+ * to the calling thread's loop, and jse_context_free cancels those set from
+ * ctx). JSE_OK or JSE_EXCEPTION. */
+JSE_API int jse_install_timers(jse_context *ctx);
+/* One turn of the loop: run queued jobs, then due timers (each followed by
+ * its jobs), queued messages (worker messages), settled waitAsync waiters,
+ * and then all jobs. When nothing is due, first
+ * wait up to timeout_ms for something (0: do not wait; negative: until
+ * something arrives or nothing is pending any more). Returns how many events
+ * ran (>= 0), or JSE_EXCEPTION when a callback threw (the exception is
+ * pending; calling again resumes the loop). */
+JSE_API int jse_loop_run_once(jse_context *ctx, double timeout_ms);
+/* Run the loop until nothing is pending. JSE_OK, or JSE_EXCEPTION when a
+ * callback threw (pending; the loop may be resumed). */
+JSE_API int jse_loop_run(jse_context *ctx);
+/* Non-zero while anything is pending: jobs, timers, outstanding waitAsync
+ * waiters, running workers started from ctx, or (inside a worker) an
+ * onmessage handler. */
+JSE_API int jse_loop_pending(jse_context *ctx);
+/* Milliseconds until the next timer or waitAsync timeout is due: 0 when
+ * something can run now, negative when nothing is scheduled. For embedders
+ * driving the loop from their own main loop. */
+JSE_API double jse_loop_next_timeout(jse_context *ctx);
+/* The wake-up hook: called when an event for ctx has been queued from another
+ * thread (a worker's message, a waitAsync waiter notified). It may run on any
+ * thread, with engine locks held: it must only wake the embedder's loop (for
+ * GLib, g_main_context_wakeup), which then calls jse_loop_run_once(ctx, 0) on
+ * ctx's thread. fn NULL removes the hook. */
+typedef void (*jse_wakeup_fn)(void *opaque);
+JSE_API void jse_loop_set_wakeup(jse_context *ctx, jse_wakeup_fn fn, void *opaque);
+
+/* ---- workers (Layer A) ---- */
+
+typedef struct jse_worker jse_worker;
+
+/* Runs on the worker's thread after its runtime and context exist and before
+ * its script runs: install host functions (print, timers, ...). Non-zero
+ * aborts the worker (exit code 1). */
+typedef int (*jse_worker_init_fn)(jse_context *ctx, void *opaque);
+
+typedef struct jse_worker_options {
+    int flags;                  /* JSE_EVAL_SCRIPT or JSE_EVAL_MODULE */
+    size_t memory_limit;        /* 0: none */
+    size_t stack_size;          /* 0: default */
+    jse_worker_init_fn init;    /* may be NULL */
+    void *init_opaque;
+} jse_worker_options;
+
+/* Start a worker: an OS thread with its own runtime and context, in the same
+ * agent cluster as ctx (SharedArrayBuffers are shared with it, Atomics.wait
+ * and notify work across), that evaluates `src` (`len` bytes; when src is
+ * NULL, the file named `filename`) and then runs its own event loop until
+ * nothing is pending or it calls close(). Its global object has self,
+ * postMessage(value, transfer), onmessage and close(). opts may be NULL.
+ * Returns NULL with an exception pending in ctx on failure. */
+JSE_API jse_worker *jse_worker_new(jse_context *ctx, const char *filename, const char *src,
+                                   size_t len, const jse_worker_options *opts);
+/* Structured-clone `msg` into the worker's inbox; it is delivered to the
+ * worker's onmessage as an event whose `data` is the copy. `transfer` is an
+ * array of ArrayBuffers to move (they are detached here), or undefined.
+ * JSE_OK, or JSE_EXCEPTION (DataCloneError, ...) pending in ctx. */
+JSE_API int jse_worker_post(jse_context *ctx, jse_worker *w, jse_value msg, jse_value transfer);
+
+/* Callbacks run on the thread of the context that started the worker, from
+ * its event loop. on_message: a value the worker posted (already cloned into
+ * ctx). on_error: the worker's uncaught exception, cloned (an Error keeps
+ * name, message and stack). on_exit: once, after the worker's thread ended.
+ * Any may be NULL. */
+typedef struct jse_worker_handlers {
+    void (*on_message)(jse_context *ctx, jse_worker *w, jse_value data, void *opaque);
+    void (*on_error)(jse_context *ctx, jse_worker *w, jse_value error, void *opaque);
+    void (*on_exit)(jse_context *ctx, jse_worker *w, int exit_code, void *opaque);
+    void *opaque;
+} jse_worker_handlers;
+JSE_API void jse_worker_set_handlers(jse_worker *w, const jse_worker_handlers *h);
+
+/* Exit codes of a worker (jse_worker_join, on_exit). */
+#define JSE_WORKER_OK          0   /* its loop finished or it called close() */
+#define JSE_WORKER_ERROR       1   /* an uncaught exception, or init failed */
+#define JSE_WORKER_TERMINATED  2   /* jse_worker_terminate */
+
+/* Stop the worker; any thread. Its running script is terminated at the next
+ * poll point (loops, calls, RegExp matching), a blocked Atomics.wait wakes,
+ * messages not yet delivered are dropped. */
+JSE_API void jse_worker_terminate(jse_worker *w);
+/* Wait at most timeout_ms (negative: forever) for the worker's thread to end.
+ * Returns its exit code (JSE_WORKER_*), or -1 on timeout. */
+JSE_API int jse_worker_join(jse_worker *w, double timeout_ms);
+/* Release the handle; a worker still running is terminated and joined. On
+ * the thread of the context that started it. jse_runtime_free of that
+ * context's runtime terminates and joins its workers first; handles left
+ * then accept only jse_worker_join and jse_worker_free. The starting context
+ * itself must outlive its running workers. */
+JSE_API void jse_worker_free(jse_worker *w);
+
+/* Install the `Worker` constructor on ctx's global object:
+ * new Worker(path, { type: "module" }) with postMessage, onmessage,
+ * onerror, terminate. Workers started from it get `defaults` (may be NULL)
+ * and themselves have a Worker constructor. Events are delivered by ctx's
+ * event loop (jse_loop_run). */
+JSE_API int jse_install_worker_global(jse_context *ctx, const jse_worker_options *defaults);
+
 /* ---- memory ---- */
 
 /* Keep v alive while it is stored outside the runtime thread's stack. Calls

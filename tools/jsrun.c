@@ -40,8 +40,13 @@ static void usage(FILE *out)
           "  -v, --version      show the version and exit\n"
           "\n"
           "Globals: print(...), console.log/info/debug (standard output),\n"
-          "console.error/warn (standard error), scriptArgs (the file and its args).\n"
-          "Exit status: 0 on success, 1 on an uncaught exception, 2 on a usage error.\n",
+          "console.error/warn (standard error), scriptArgs (the file and its args),\n"
+          "setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask,\n"
+          "Worker (new Worker(path, { type: \"module\" }): a script on its own thread).\n"
+          "After the script or module, jsrun runs the event loop until no timer,\n"
+          "job or waitAsync waiter is left.\n"
+          "Exit status: 0 on success, 1 on an uncaught exception (also inside a\n"
+          "timer callback or a rejected module), 2 on a usage error.\n",
           out);
 }
 
@@ -90,10 +95,11 @@ static jse_value host_module_rejected(jse_context *ctx, jse_value this_val, int 
     return jse_undefined();
 }
 
-static int install_globals(jsrun *r, int script_argc, char **script_argv)
+/* print, console.* and the timers: in the main context and in every worker's
+ * (jse_worker_options.init runs this on the worker's thread). */
+static int install_host_functions(jse_context *ctx, void *opaque)
 {
-    jse_context *ctx = r->ctx;
-    if (jse_define_global_function(ctx, "print", host_print, 1, r) < 0) return -1;
+    if (jse_define_global_function(ctx, "print", host_print, 1, NULL) < 0) return -1;
 
     jse_value console = jse_new_object(ctx);
     if (jse_is_exception(console)) return -1;
@@ -108,8 +114,20 @@ static int install_globals(jsrun *r, int script_argc, char **script_argv)
                        JSE_PROP_WRITABLE | JSE_PROP_ENUMERABLE | JSE_PROP_CONFIGURABLE) < 0)
             return -1;
     }
+    if (jse_install_timers(ctx) < 0) return -1;
     jse_value global = jse_get_global(ctx);
-    if (jse_define(ctx, global, "console", console, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE) < 0) return -1;
+    return jse_define(ctx, global, "console", console, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
+}
+
+static int install_globals(jsrun *r, int script_argc, char **script_argv)
+{
+    jse_context *ctx = r->ctx;
+    if (install_host_functions(ctx, NULL) < 0) return -1;
+    /* new Worker(path): workers get the same host functions, and Worker */
+    jse_worker_options wo = { 0 };
+    wo.init = install_host_functions;
+    if (jse_install_worker_global(ctx, &wo) < 0) return -1;
+    jse_value global = jse_get_global(ctx);
 
     jse_value args = jse_new_array(ctx);
     if (jse_is_exception(args)) return -1;
@@ -139,12 +157,14 @@ static int report_pending(jsrun *r)
     return JSRUN_EXIT_EXCEPTION;
 }
 
-/* Runs until nothing is left to do. Today that is the job queue only; timers
- * and Worker messages join here later (one loop, one place that waits). */
+/* Runs the event loop (jobs, timers, worker messages, waitAsync) until
+ * nothing is pending. An uncaught exception in a callback ends the run, as
+ * does a rejected module evaluation promise even while timers remain. */
 static int run_event_loop(jsrun *r)
 {
-    while (jse_has_jobs(r->ctx)) {
-        if (jse_run_jobs(r->ctx) < 0) return report_pending(r);
+    while (jse_loop_pending(r->ctx)) {
+        if (jse_loop_run_once(r->ctx, -1) < 0) return report_pending(r);
+        if (r->module_rejected) break;
     }
     return JSRUN_EXIT_OK;
 }

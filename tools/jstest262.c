@@ -36,6 +36,7 @@ extern int jsbi_promise_state(jsv promise, jsv *result) __attribute__((weak));
 /* Layer A: $262.agent on real threads (builtins/agent262.c, threads/). */
 extern int jsbi_install_agent262(js_thread *t, js_object *dollar262) __attribute__((weak));
 #include "threads/agent.h"
+#include "host/loop.h"
 
 #define MAX_INCLUDES 32
 
@@ -267,9 +268,7 @@ typedef struct host {
     int nrealms;
     double deadline;
     jscl_cluster *cluster;      /* the test's agent cluster (main agent attached) */
-    /* setTimeout (atomicsHelper.js tests only): a slot is a GC root while armed */
-    struct { jsv fn; double due; int armed; } timers[32];
-    int with_timers;
+    int with_timers;            /* setTimeout and co. (atomicsHelper.js tests only) */
 } host;
 
 static int install_host(jse_context *ctx, host *h);
@@ -335,62 +334,6 @@ static jsv htmldda_call(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     return JSV_NULL;
 }
 
-/* setTimeout(fn, ms): a real timer of the runner's event loop, so that
- * Atomics.waitAsync timeouts settle while a test polls with timers. */
-static jse_value host_set_timeout(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    host *h = data;
-    double ms = 0;
-    if (argc < 1 || !jsop_is_callable(argv[0])) return jse_throw_error(ctx, "TypeError", "setTimeout needs a function");
-    if (argc > 1 && jsop_to_number(jseapi_thread(ctx), argv[1], &ms) < 0) return jse_exception();
-    for (int i = 0; i < (int)(sizeof h->timers / sizeof h->timers[0]); i++) {
-        if (h->timers[i].armed) continue;
-        h->timers[i].fn = argv[0];
-        if (jsgc_add_root(jseapi_thread(ctx)->rt, &h->timers[i].fn) < 0) return jse_throw_error(ctx, "RangeError", "out of memory");
-        h->timers[i].armed = 1;
-        h->timers[i].due = now_seconds() + (ms > 0 ? ms / 1000 : 0);
-        return jse_undefined();
-    }
-    return jse_throw_error(ctx, "RangeError", "too many timers");
-}
-
-/* Fires the earliest due timer; returns 1, 0 when none is due, -1 if it threw. */
-static int fire_timers(jse_context *ctx, host *h)
-{
-    int n = 0;
-    while (!n) {
-        int best = -1;
-        double now = now_seconds();
-        for (int i = 0; i < (int)(sizeof h->timers / sizeof h->timers[0]); i++)
-            if (h->timers[i].armed && h->timers[i].due <= now && (best < 0 || h->timers[i].due < h->timers[best].due))
-                best = i;
-        if (best < 0) return n;
-        jsv fn = h->timers[best].fn;
-        h->timers[best].armed = 0;
-        jsgc_remove_root(jseapi_thread(ctx)->rt, &h->timers[best].fn);
-        if (jse_call(ctx, fn, jse_undefined(), 0, NULL, NULL) != JSE_OK) return -1;
-        n++;
-    }
-    return n;
-}
-
-static double next_timer(const host *h)
-{
-    double d = -1;
-    for (int i = 0; i < (int)(sizeof h->timers / sizeof h->timers[0]); i++)
-        if (h->timers[i].armed && (d < 0 || h->timers[i].due < d)) d = h->timers[i].due;
-    return d;
-}
-
-static void disarm_timers(jse_context *ctx, host *h)
-{
-    for (int i = 0; i < (int)(sizeof h->timers / sizeof h->timers[0]); i++)
-        if (h->timers[i].armed) {
-            h->timers[i].armed = 0;
-            jsgc_remove_root(jseapi_thread(ctx)->rt, &h->timers[i].fn);
-        }
-}
-
 static jse_value host_abort(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
 {
     abort();
@@ -402,7 +345,7 @@ static int install_host(jse_context *ctx, host *h)
     jse_value d = jse_new_object(ctx);
     if (jse_is_exception(d)) return -1;
     if (jse_define_global_function(ctx, "print", host_print, 1, h) < 0) return -1;
-    if (h->with_timers && jse_define_global_function(ctx, "setTimeout", host_set_timeout, 2, h) < 0) return -1;
+    if (h->with_timers && jse_install_timers(ctx) < 0) return -1;
     struct { const char *name; jse_native_fn fn; int len; } fns[] = {
         { "gc", host_gc, 0 },
         { "evalScript", host_eval_script, 1 },
@@ -600,35 +543,12 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     } else {
         rc = jse_eval(ctx, src, srclen, path, JSE_EVAL_SCRIPT, &result);
     }
-    /* Jobs run after the script, as a host's event loop would. A module's
-     * evaluation promise reports a rejected top-level await. */
-    if (rc == JSE_OK) rc = jse_run_jobs(ctx);
-    /* The event loop: timers and Atomics.waitAsync waiters keep it alive
-     * until they fire or settle (jsw_dispatch parks for the nearest deadline
-     * or a notify and polls the interrupt word). */
-    while (rc == JSE_OK) {
-        js_thread *mt = jseapi_thread(ctx);
-        int fired = fire_timers(ctx, &h);
-        if (fired < 0) { rc = JSE_EXCEPTION; break; }
-        int pending = jsw_pending(mt);
-        double next = next_timer(&h);
-        if (!fired && !pending && next < 0) break;
-        if (now_seconds() > h.deadline) { rc = JSE_EXCEPTION; break; }
-        if (fired && pending) {
-            if (jsw_dispatch(mt, 0) < 0) { rc = JSE_EXCEPTION; break; }
-        } else if (!fired) {
-            double wait = next < 0 ? 0.1 : next - now_seconds();
-            if (wait > 0.1) wait = 0.1;
-            if (wait < 0) wait = 0;
-            if (pending) {
-                if (jsw_dispatch(mt, jscl_now_ns() + (uint64_t)(wait * 1e9) + 1) < 0) { rc = JSE_EXCEPTION; break; }
-            } else if (wait > 0) {
-                struct timespec ts = { 0, (long)(wait * 1e9) };
-                nanosleep(&ts, NULL);
-            }
-        }
-        rc = jse_run_jobs(ctx);
-    }
+    /* The event loop runs after the script, as a host's would: jobs, timers,
+     * and Atomics.waitAsync waiters keep it alive until they fire or settle
+     * (it parks for the nearest deadline or a notify and polls the interrupt
+     * word, so the watchdog still ends a test that never settles). A
+     * module's evaluation promise reports a rejected top-level await. */
+    if (rc == JSE_OK) rc = jse_loop_run(ctx);
     if (rc == JSE_OK && m->module && jse_is_object(result)) {
         jse_value err;
         /* A module whose evaluation promise rejected failed at runtime. */
@@ -677,7 +597,7 @@ out:
     if (h.cluster) {
         /* agents first: they may still run; then the main agent's waiters */
         int wedged = jsag_teardown(h.cluster, 2000) < 0;
-        if (ctx) disarm_timers(ctx, &h);
+        if (ctx) jsloop_shutdown(jseapi_thread(ctx));
         if (ctx) jsag_detach(jseapi_thread(ctx));
         if (!wedged) jscl_free(h.cluster);
     }

@@ -17,6 +17,8 @@
 #include "../core/string.h"
 #include "../core/object.h"
 #include "../vm/vm.h"
+#include "../host/loop.h"
+#include "../host/worker.h"
 #include "internal.h"
 
 _Static_assert(sizeof(jse_value) == sizeof(jsv), "jse_value and jsv must be the same word");
@@ -215,6 +217,11 @@ void jse_runtime_free(jse_runtime *jrt)
     if (!jrt) return;
     API_CHECK_OWNER(jrt);
     js_runtime *rt = jrt->rt;
+    /* timers, queued messages, workers of a private cluster: before any root goes */
+    for (js_thread *t = rt->threads; t; t = t->next) {
+        jswk_shutdown(t);   /* workers first: they post to t and live in its cluster */
+        jsloop_shutdown(t);
+    }
     for (int i = 0; i < API_PROTECT_BUCKETS; i++) {
         api_protect *p = jrt->protect[i], *next;
         for (; p; p = next) {
@@ -348,6 +355,8 @@ void jse_context_free(jse_context *ctx)
     }
     if (ctx->realm->opaque == ctx) ctx->realm->opaque = NULL;
     if (!ctx->borrowed) {
+        /* its timers would otherwise keep the realm alive and run later */
+        jsloop_forget_realm(jsrt_thread(jrt->rt), ctx->realm);
         /* From here the realm lives only as long as script values reference it. */
         jsgc_remove_root(jrt->rt, &ctx->realm_root);
         jsrt_realm_release(ctx->realm);
@@ -420,6 +429,39 @@ int jse_has_jobs(jse_context *ctx)
 {
     API_SCOPE(ctx);
     return jsrt_has_jobs(t) != 0;
+}
+
+/* The event loop lives in host/loop.c; these enter the API scope around it so
+ * that a termination that unwound out of the loop is cleared on return. */
+int jse_loop_run_once(jse_context *ctx, double timeout_ms)
+{
+    API_SCOPE(ctx);
+    int n = jsloop_run_once(t, timeout_ms);
+    return n < 0 ? JSE_EXCEPTION : n;
+}
+
+int jse_loop_run(jse_context *ctx)
+{
+    API_SCOPE(ctx);
+    return jsloop_run(t) < 0 ? JSE_EXCEPTION : JSE_OK;
+}
+
+int jse_loop_pending(jse_context *ctx)
+{
+    API_SCOPE(ctx);
+    return jsloop_pending(t) != 0;
+}
+
+double jse_loop_next_timeout(jse_context *ctx)
+{
+    API_SCOPE(ctx);
+    return jsloop_next_timeout(t);
+}
+
+void jse_loop_set_wakeup(jse_context *ctx, jse_wakeup_fn fn, void *opaque)
+{
+    API_SCOPE(ctx);
+    jsloop_set_wakeup(t, fn, opaque);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -44,6 +44,12 @@
  * holding on to much more memory than it uses. */
 #define EMPTY_CACHE_MIN 16
 #define EMPTY_CACHE_MAX 256
+/* Blocks of freed heaps kept process-wide for the next runtime, by size
+ * class: a worker's fresh runtime then writes to resident pages instead of
+ * taking a page fault per page (about half of creating a context). 32
+ * blocks hold the start-up heap of a few runtimes and cap what stays
+ * mapped once every runtime is gone at 8 MiB. */
+#define SHARED_CACHE_MAX 32
 /* Lower bound of the collection threshold: below this, collecting costs more
  * than the memory it saves. */
 #define MIN_THRESHOLD ((size_t)8 * 1024 * 1024)
@@ -180,6 +186,42 @@ static void unmap_block(gc_block *b)
     munmap(b, BLOCK_SIZE);
 }
 
+/* The process-wide block cache (doc/threads/bindings.md: locked by its own
+ * mutex, a leaf lock). Every header in a cached block reads JS_CELL_FREE
+ * and b->cls is the class it was formatted for. */
+static struct {
+    pthread_mutex_t lock;
+    gc_block *head[NCLASSES];
+    int count;
+} gc_shared_cache = { PTHREAD_MUTEX_INITIALIZER, { NULL }, 0 };
+
+static gc_block *shared_cache_take(int cls)
+{
+    pthread_mutex_lock(&gc_shared_cache.lock);
+    gc_block *b = gc_shared_cache.head[cls];
+    if (b) {
+        gc_shared_cache.head[cls] = b->next_avail;
+        gc_shared_cache.count--;
+    }
+    pthread_mutex_unlock(&gc_shared_cache.lock);
+    return b;
+}
+
+/* Keeps b for another heap, or unmaps it when the cache is full. */
+static void shared_cache_put(gc_block *b)
+{
+    pthread_mutex_lock(&gc_shared_cache.lock);
+    int kept = gc_shared_cache.count < SHARED_CACHE_MAX;
+    if (kept) {
+        b->next_avail = gc_shared_cache.head[b->cls];
+        gc_shared_cache.head[b->cls] = b;
+        gc_shared_cache.count++;
+    }
+    pthread_mutex_unlock(&gc_shared_cache.lock);
+    if (!kept)
+        unmap_block(b);
+}
+
 /* Index of the first element >= key in a sorted pointer array. */
 static size_t lower_bound(void *const *a, size_t n, uintptr_t key)
 {
@@ -279,6 +321,8 @@ static gc_block *new_block(gc_heap *h, int cls, int with_free_list)
         h->empty = b->next_avail;
         h->nempty--;
         old_cls = b->cls;
+    } else if ((b = shared_cache_take(cls)) != NULL) {
+        old_cls = cls;
     } else {
         b = map_block();
         if (!b) return NULL;
@@ -637,11 +681,26 @@ static inline int needs_finalize(unsigned type)
 
 /* Phase 1: run the finalizers of every dead cell while all cell memory is
  * still intact, so a finalizer may still read another dead cell's fields. */
+/* Where the cells of b that were ever handed out end. An allocation context
+ * still bumping through b never touched what lies past its bump pointer
+ * (zero pages or FREE headers): reading it would only fault pages in. */
+static char *used_end(gc_heap *h, gc_block *b)
+{
+    char *end = b->cells + (size_t)b->ncells * b->cell_size;
+    for (js_thread *t = h->rt->threads; t; t = t->next) {
+        gc_alloc_ctx *ctx = t->alloc;
+        char *p = ctx ? ctx->bump[b->cls] : NULL;
+        if (p && p < ctx->bump_end[b->cls] && ((uintptr_t)p & BLOCK_MASK) == (uintptr_t)b && p < end)
+            end = p;
+    }
+    return end;
+}
+
 static void finalize_dead(gc_heap *h, int all)
 {
     for (size_t i = 0; i < h->nblocks; i++) {
         gc_block *b = h->blocks[i];
-        char *p = b->cells, *end = b->cells + (size_t)b->ncells * b->cell_size;
+        char *p = b->cells, *end = used_end(h, b);
         for (; p < end; p += b->cell_size) {
             js_cell *c = (js_cell *)p;
             if (c->type != JS_CELL_FREE && (all || !(c->gcbits & MARK_BIT)) && needs_finalize(c->type))
@@ -1119,8 +1178,23 @@ void jsgc_destroy(js_runtime *rt)
     if (!h) return;
     h->in_gc = 1;
     finalize_dead(h, 1);
-    for (size_t i = 0; i < h->nblocks; i++) unmap_block(h->blocks[i]);
-    trim_empty(h, 0);
+    /* Blocks go to the shared cache with every header FREE again. */
+    for (size_t i = 0; i < h->nblocks; i++) {
+        gc_block *b = h->blocks[i];
+        char *end = used_end(h, b);
+        for (char *p = b->cells; p < end; p += b->cell_size) {
+            js_cell *c = (js_cell *)p;
+            c->type = JS_CELL_FREE;
+            c->gcbits = 0;
+        }
+        shared_cache_put(b);
+    }
+    while (h->empty) {
+        gc_block *b = h->empty;
+        h->empty = b->next_avail;
+        h->nempty--;
+        shared_cache_put(b);
+    }
     for (size_t i = 0; i < h->nlarge; i++) free(h->large[i]);
     free(h->blocks);
     free(h->large);

@@ -77,6 +77,7 @@ typedef struct js_thread {
     pthread_t os_thread;
     struct js_thread *next;             /* runtime's list of threads */
     void *agent;                        /* Layer A agent record, or NULL */
+    void *loop;                         /* host/loop.c: timers and keep-alive refs, or NULL */
     void *scratch;                      /* per-thread scratch owned by modules (see bindings.md) */
     uint64_t random_state[2];           /* Math.random xorshift128+ state (builtins/math.c); 0,0 = unseeded */
 } js_thread;

@@ -100,6 +100,21 @@ jsag_agent *jsag_start(jscl_cluster *cl, void (*main)(jsag_agent *a, void *arg),
     return a;
 }
 
+void jsag_join(jsag_agent *a)
+{
+    jscl_cluster *cl = a->cl;
+    pthread_join(a->thread, NULL);
+    pthread_mutex_lock(&cl->lock);
+    for (jsag_agent **pp = &cl->agents; *pp; pp = &(*pp)->next) {
+        if (*pp == a) {
+            *pp = a->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cl->lock);
+    agent_free(a);
+}
+
 void jsag_bind(jsag_agent *a, js_thread *t)
 {
     pthread_mutex_lock(&a->cl->lock);

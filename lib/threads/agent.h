@@ -27,6 +27,13 @@ struct jsag_agent {
     int bc_owed;                        /* broadcast generation not yet taken (lock) */
     void (*main)(jsag_agent *a, void *arg);
     void *arg;
+    /* host/loop.c: the inbox other threads post to, and the embedder's
+     * wake-up hook (jse_loop_set_wakeup), called on post and notify (lock) */
+    struct jsloop_msg *inbox_head, *inbox_tail;
+    int inbox_closed;                   /* jsloop_shutdown ran: posts are dropped (lock) */
+    void (*wakeup)(void *opaque);
+    void *wakeup_opaque;
+    void *host;                         /* host/worker.c: per-thread worker state (owner thread only) */
 };
 
 /* Registers the calling thread's state t as an agent of cl (t->agent).
@@ -39,6 +46,10 @@ void jsag_detach(js_thread *t);
  * calls jsag_bind, runs, and calls jsag_unbind before freeing the runtime.
  * NULL when the thread cannot be created or the cluster is stopping. */
 jsag_agent *jsag_start(jscl_cluster *cl, void (*main)(jsag_agent *a, void *arg), void *arg);
+/* Joins one started agent whose main has returned or is about to (a worker
+ * after its exit), unlinks it from the cluster and frees the record. After
+ * this, jsag_teardown no longer sees it. */
+void jsag_join(jsag_agent *a);
 void jsag_bind(jsag_agent *a, js_thread *t);
 void jsag_unbind(jsag_agent *a);
 /* Non-zero once the cluster is being torn down (the agent should return). */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cluster.h"
+#include "agent.h"
 
 jscl_cluster *jscl_new(void)
 {
@@ -121,6 +121,9 @@ uint64_t jscl_notify(jscl_cluster *cl, const jssab_storage *store, size_t byte_i
         w->state = JSCL_NOTIFIED;
         /* async waiters share their owner's cond: wake every sleeper on it */
         pthread_cond_broadcast(w->wake);
+        /* an embedder driving the owner's loop from its own main loop */
+        if (w->is_async && w->owner && w->owner->wakeup)
+            w->owner->wakeup(w->owner->wakeup_opaque);
         n++;
     }
     pthread_mutex_unlock(&cl->lock);

@@ -57,6 +57,28 @@ run "$tmp/this.mjs";                    check "module this is undefined" 0 true
 printf 'await null;\nthrow new RangeError("late");\n' > "$tmp/reject.mjs"
 run "$tmp/reject.mjs";                  check "rejected module: status 1" 1 "" "^Uncaught RangeError: late"
 
+# The event loop: timers, microtasks, and uncaught exceptions inside them.
+run -e 'setTimeout(() => print(2), 10); setTimeout(() => print(1), 0); queueMicrotask(() => print(0))'
+                                        check "timers and microtasks, in order" 0 "0
+1
+2"
+run -e 'let n = 0; const t = setInterval(() => { print(++n); if (n === 3) clearInterval(t); }, 1)'
+                                        check "setInterval until clearInterval" 0 "1
+2
+3"
+run -e 'clearTimeout(setTimeout(() => print("no"), 1)); print("yes")'
+                                        check "a cleared timer neither runs nor keeps jsrun alive" 0 yes
+run -e 'setTimeout(() => { throw new Error("in timer"); }, 1); setTimeout(() => print("after"), 30)'
+                                        check "uncaught exception in a timer: status 1" 1 "" "^Uncaught Error: in timer"
+run -e 'queueMicrotask(() => { throw new TypeError("in microtask"); })'
+                                        check "uncaught exception in a microtask: status 1" 1 "" "^Uncaught TypeError: in microtask"
+run -e 'setTimeout("print(1)")';        check "setTimeout with a string: TypeError" 1 "" "^Uncaught TypeError"
+printf 'setInterval(() => {}, 1000);\nawait null;\nthrow new RangeError("tla");\n' > "$tmp/reject-live.mjs"
+start=$(date +%s)
+run "$tmp/reject-live.mjs";             check "rejected module with a live interval: status 1" 1 "" "^Uncaught RangeError: tla"
+[ $(( $(date +%s) - start )) -lt 5 ] || { echo "FAIL: jsrun kept running after the module rejected"; fail=1; }
+run "$srcdir/tests/js/host_timers.js";  check "tests/js/host_timers.js" 0 "host_timers: ok"
+
 echo 'print("from stdin")' | "$JSRUN" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "stdin script" 0 "from stdin"
 echo 'print(1)' | "$JSRUN" - >"$tmp/out" 2>"$tmp/err"; rc=$?
