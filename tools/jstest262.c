@@ -48,6 +48,7 @@ typedef struct test_case {
     int verdict;
     char *message;              /* first line of the failure, malloc-ed */
     int flaky;                  /* failed, then passed when run again */
+    int run;                    /* --repeat: which run of the file this is (1-based) */
     double seconds;
 } test_case;
 
@@ -70,6 +71,7 @@ typedef struct options {
     const char *json_file;
     int update_expectations;
     int verbose;
+    int repeat;               /* --repeat N: every file runs N times (make stress) */
     int selftest_hooks;       /* JSTEST262_SELFTEST=1: $262.abort() for the runner's own tests */
 } options;
 
@@ -886,6 +888,15 @@ static int send_test(worker *w, long idx)
 static void progress(size_t done, size_t total, size_t passed, double t0);
 static int is_tty;
 
+/* " (run K)" when files are repeated, else "" (parent process only). */
+static const char *run_label(const test_case *tc)
+{
+    static char buf[32];
+    if (!tc->run) return "";
+    snprintf(buf, sizeof buf, " (run %d)", tc->run);
+    return buf;
+}
+
 /* Runs the tests order[0..count) of l in the worker pool, filling in their
  * verdicts; returns how many passed. */
 static size_t run_pool(test_list *l, const size_t *order, size_t count, double t0)
@@ -940,7 +951,7 @@ static size_t run_pool(test_list *l, const size_t *order, size_t count, double t
                             tc->message = xstrdup(p3 ? p3 + 1 : "");
                             if (v == V_PASS) passed++;
                             else if (opt.verbose)
-                                fprintf(stderr, "%s %s: %s\n", verdict_names[v], tc->path, tc->message);
+                                fprintf(stderr, "%s %s%s: %s\n", verdict_names[v], tc->path, run_label(tc), tc->message);
                             done++;
                             k->current = -1;
                         }
@@ -973,7 +984,7 @@ static size_t run_pool(test_list *l, const size_t *order, size_t count, double t
                 tc->verdict = finished;
                 tc->message = why;
                 tc->seconds = now - k->started;
-                if (opt.verbose) fprintf(stderr, "%s %s: %s\n", verdict_names[finished], tc->path, why);
+                if (opt.verbose) fprintf(stderr, "%s %s%s: %s\n", verdict_names[finished], tc->path, run_label(tc), why);
                 done++;
                 k->current = -1;
                 spawn_worker(k, l);
@@ -1124,6 +1135,8 @@ static void usage(FILE *f)
           "  --json FILE             the results as JSON\n"
           "  --expectations FILE     known failures; exit 1 if any other test fails\n"
           "  --update-expectations   rewrite the expectations file with this run's failures\n"
+          "  --repeat N              run every file N times, N rounds over the list, and\n"
+          "                          report each failed run (stress testing; no expectations)\n"
           "  -v, --verbose           print each failure as it happens\n"
           "  -h, --help              this text\n"
           "  --version               print the version\n", f);
@@ -1140,6 +1153,7 @@ int main(int argc, char **argv)
         { "expectations", required_argument, 0, 'e' },
         { "update-expectations", no_argument, 0, 'u' },
         { "verbose", no_argument, 0, 'v' },
+        { "repeat", required_argument, 0, 'R' },
         { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, 'V' },
         { 0, 0, 0, 0 },
@@ -1160,6 +1174,7 @@ int main(int argc, char **argv)
         case 'e': opt.expectations_file = optarg; break;
         case 'u': opt.update_expectations = 1; break;
         case 'v': opt.verbose = 1; break;
+        case 'R': opt.repeat = atoi(optarg); if (opt.repeat < 1) die("bad --repeat value: %s", optarg); break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("jstest262 (jsengine) %s\n", jse_version()); return 0;
         default: usage(stderr); return 2;
@@ -1173,6 +1188,7 @@ int main(int argc, char **argv)
         if (stat(p, &sb) < 0) die("%s does not look like a test262 checkout (no harness/assert.js)", opt.root);
     }
     if (opt.update_expectations && !opt.expectations_file) die("--update-expectations needs --expectations FILE");
+    if (opt.repeat > 1 && opt.expectations_file) die("--repeat does not combine with --expectations");
 
     test_list l = { 0 };
     if (optind >= argc) {
@@ -1191,6 +1207,17 @@ int main(int argc, char **argv)
         l.v[u++] = l.v[i];
     }
     l.n = u;
+    /* Repeated runs go round by round, so that a failure's run number says
+     * how far the stress had got. */
+    if (opt.repeat > 1) {
+        size_t n1 = l.n;
+        for (int r = 2; r <= opt.repeat; r++)
+            for (size_t i = 0; i < n1; i++) {
+                add_test(&l, l.v[i].path);
+                l.v[l.n - 1].run = r;
+            }
+        for (size_t i = 0; i < n1; i++) l.v[i].run = 1;
+    }
     if ((size_t)opt.jobs > l.n) opt.jobs = (int)l.n;
 
     is_tty = isatty(2);
@@ -1205,7 +1232,8 @@ int main(int argc, char **argv)
         FILE *f = fopen(opt.results_file, "w");
         if (!f) die("cannot write %s: %s", opt.results_file, strerror(errno));
         for (size_t i = 0; i < l.n; i++)
-            fprintf(f, "%s\t%s\t%s\n", verdict_names[l.v[i].verdict], l.v[i].path,
+            fprintf(f, "%s\t%s\t%s%s%s\n", verdict_names[l.v[i].verdict], l.v[i].path,
+                    l.v[i].run ? run_label(&l.v[i]) + 1 : "", l.v[i].run ? " " : "",
                     l.v[i].message ? l.v[i].message : "");
         fclose(f);
     }
@@ -1229,6 +1257,18 @@ int main(int argc, char **argv)
            l.n ? 100.0 * passed / l.n : 0.0, elapsed);
 
     int status = 0;
+    if (opt.repeat > 1) {
+        size_t failed_runs = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            if (l.v[i].verdict == V_PASS) continue;
+            if (!failed_runs++) printf("\nFailed runs:\n");
+            printf("  %s %s%s: %s\n", verdict_names[l.v[i].verdict], l.v[i].path, run_label(&l.v[i]),
+                   l.v[i].message ? l.v[i].message : "");
+        }
+        printf("\nrepeat: %zu file(s) x %d runs = %zu runs, %zu failed\n", l.n / opt.repeat, opt.repeat,
+               l.n, failed_runs);
+        if (failed_runs) status = 1;
+    }
     if (opt.expectations_file) {
         strset known = { 0 };
         load_expectations(opt.expectations_file, &known);
