@@ -3,8 +3,9 @@
  * runs each file in every mode it asks for in a fresh runtime, in worker
  * processes so that a crash or a hang costs one test, not the run; reports
  * per folder and against an expectations file of known failures.
- * Host side only: it touches the engine through the public API, plus the few
- * internals test262's $262 needs (IsHTMLDDA, DetachArrayBuffer).
+ * Host side only: it touches the engine through the public API ($262 is the
+ * library's jse_install_test262_host), plus the few internals its event loop
+ * needs (Atomics.waitAsync waiters, a module's promise state).
  */
 #include <errno.h>
 #include <dirent.h>
@@ -29,12 +30,9 @@
 #include "api/internal.h"
 
 /* Where test files differ from the spec's idea of a host, the runner adapts
- * nothing: these are the only engine internals it reaches for. Weak so the
- * runner links before binary data exists; a missing one throws in $262. */
-extern int jsbi_array_buffer_detach(js_thread *t, jsv buf, jsv key) __attribute__((weak));
+ * nothing: these are the only engine internals it reaches for. */
 extern int jsbi_promise_state(jsv promise, jsv *result) __attribute__((weak));
-/* Layer A: $262.agent on real threads (builtins/agent262.c, threads/). */
-extern int jsbi_install_agent262(js_thread *t, js_object *dollar262) __attribute__((weak));
+/* Layer A: the event loop settles Atomics.waitAsync waiters (threads/waiter.c). */
 #include "threads/agent.h"
 
 #define MAX_INCLUDES 32
@@ -260,21 +258,15 @@ static void free_meta(meta *m)
 
 /* ------------------------------------------------------------ the host */
 
-/* Per-test host state, reachable from every realm's $262 through the
- * context's opaque pointer. */
+/* Per-test host state, the data of the host's globals. */
 typedef struct host {
     jse_runtime *rt;
     sbuf printed;               /* everything print() wrote */
-    jse_context *realms[64];    /* $262.createRealm results, freed after the test */
-    int nrealms;
     double deadline;
-    jscl_cluster *cluster;      /* the test's agent cluster (main agent attached) */
     /* setTimeout (atomicsHelper.js tests only): a slot is a GC root while armed */
     struct { jsv fn; double due; int armed; } timers[32];
     int with_timers;
 } host;
-
-static int install_host(jse_context *ctx, host *h);
 
 static jse_value host_print(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
 {
@@ -289,52 +281,6 @@ static jse_value host_print(jse_context *ctx, jse_value this_val, int argc, jse_
     }
     sb_add(&h->printed, "\n", 1);
     return jse_undefined();
-}
-
-static jse_value host_gc(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    jse_runtime_gc(jse_context_runtime(ctx));
-    return jse_undefined();
-}
-
-static jse_value host_eval_script(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    size_t n;
-    char *src = jse_to_utf8(ctx, argc > 0 ? argv[0] : jse_undefined(), &n);
-    if (!src) return jse_exception();
-    jse_value result;
-    int rc = jse_eval(ctx, src, n, "evalScript", JSE_EVAL_SCRIPT, &result);
-    jse_free_string(src);
-    return rc == JSE_OK ? result : jse_exception();
-}
-
-static jse_value host_create_realm(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    host *h = data;
-    if (h->nrealms == (int)(sizeof h->realms / sizeof h->realms[0]))
-        return jse_throw_error(ctx, "RangeError", "too many realms in one test");
-    jse_context *c = jse_context_new(h->rt);
-    if (!c) return jse_throw_error(ctx, "RangeError", "cannot create a realm");
-    h->realms[h->nrealms++] = c;
-    if (install_host(c, h) < 0) return jse_throw_error(ctx, "Error", "cannot set up $262 in the new realm");
-    return jse_get(c, jse_get_global(c), "$262");
-}
-
-static jse_value host_detach(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    if (!jsbi_array_buffer_detach)
-        return jse_throw_error(ctx, "TypeError", "DetachArrayBuffer is not available in this build");
-    js_thread *t = jseapi_thread(ctx);
-    jsv key = argc > 1 ? argv[1] : JSV_UNDEFINED;
-    if (jsbi_array_buffer_detach(t, argc > 0 ? argv[0] : JSV_UNDEFINED, key) < 0)
-        return jse_exception();
-    return jse_undefined();
-}
-
-/* [[IsHTMLDDA]]: callable, returns null for () and (""). */
-static jsv htmldda_call(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
-{
-    return JSV_NULL;
 }
 
 /* setTimeout(fn, ms): a real timer of the runner's event loop, so that
@@ -398,36 +344,18 @@ static jse_value host_abort(jse_context *ctx, jse_value this_val, int argc, jse_
     abort();
 }
 
-static int install_host(jse_context *ctx, host *h)
+/* $262 (the library's), and the runner's own globals beside it. */
+static int install_host(jse_context *ctx, host *h, int can_block)
 {
-    jse_value global = jse_get_global(ctx);
-    jse_value d = jse_new_object(ctx);
-    if (jse_is_exception(d)) return -1;
+    if (jse_install_test262_host(ctx, can_block) < 0) return -1;
     if (jse_define_global_function(ctx, "print", host_print, 1, h) < 0) return -1;
     if (h->with_timers && jse_define_global_function(ctx, "setTimeout", host_set_timeout, 2, h) < 0) return -1;
-    struct { const char *name; jse_native_fn fn; int len; } fns[] = {
-        { "gc", host_gc, 0 },
-        { "evalScript", host_eval_script, 1 },
-        { "createRealm", host_create_realm, 0 },
-        { "detachArrayBuffer", host_detach, 1 },
-    };
-    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        jse_value f = jse_new_function(ctx, fns[i].fn, fns[i].name, fns[i].len, h);
-        if (jse_is_exception(f) || jse_set(ctx, d, fns[i].name, f) < 0) return -1;
-    }
     if (opt.selftest_hooks) {
+        jse_value d = jse_get(ctx, jse_get_global(ctx), "$262");
         jse_value f = jse_new_function(ctx, host_abort, "abort", 0, h);
-        if (jse_is_exception(f) || jse_set(ctx, d, "abort", f) < 0) return -1;
+        if (jse_is_exception(d) || jse_is_exception(f) || jse_set(ctx, d, "abort", f) < 0) return -1;
     }
-    if (jse_set(ctx, d, "global", global) < 0) return -1;
-    if (jsbi_install_agent262 && h->cluster && jsbi_install_agent262(jseapi_thread(ctx), JSV_OBJ(d)) < 0) return -1;
-    /* IsHTMLDDA needs an internal object flag the public API does not offer. */
-    js_thread *t = jseapi_thread(ctx);
-    js_object *dda = jsfn_new_native(t, htmldda_call, jskey_from_cstr(t, "IsHTMLDDA"), 0, 0);
-    if (!dda) return -1;
-    dda->h.flags |= JS_OBJ_HTMLDDA;
-    if (jse_set(ctx, d, "IsHTMLDDA", jsv_object(dda)) < 0) return -1;
-    return jse_define(ctx, global, "$262", d, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
+    return 0;
 }
 
 /* The runtime of the test a worker runs now, for the SIGALRM watchdog (a
@@ -540,10 +468,7 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     int verdict = V_FAIL;
     char *ctor = NULL;
     if (!ctx) { *msg = xstrdup("cannot create context"); goto out; }
-    h.cluster = jscl_new();
-    if (!h.cluster || !jsag_attach(h.cluster, jseapi_thread(ctx))) { *msg = xstrdup("cannot create the agent cluster"); goto out; }
-    if (install_host(ctx, &h) < 0) { *msg = xstrdup("cannot install $262"); goto out; }
-    jseapi_thread(ctx)->can_block = !m->can_block_false;
+    if (install_host(ctx, &h, !m->can_block_false) < 0) { *msg = xstrdup("cannot install $262"); goto out; }
 
     int rc = JSE_OK;
     const char *phase = "runtime";
@@ -676,16 +601,10 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     verdict = V_PASS;
 out:
     arm_watchdog(NULL, 0);
-    if (h.cluster) {
-        /* agents first: they may still run; then the main agent's waiters */
-        int wedged = jsag_teardown(h.cluster, 2000) < 0;
-        if (ctx) disarm_timers(ctx, &h);
-        if (ctx) jsag_detach(jseapi_thread(ctx));
-        if (!wedged) jscl_free(h.cluster);
-    }
+    if (ctx) disarm_timers(ctx, &h);
     if (ctor) jse_free_string(ctor);
-    for (int i = h.nrealms - 1; i >= 0; i--) jse_context_free(h.realms[i]);
     if (ctx) jse_context_free(ctx);
+    /* stops and joins the test's agents, frees createRealm's realms */
     jse_runtime_free(rt);
     free(h.printed.p);
     return verdict;

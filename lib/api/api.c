@@ -17,6 +17,7 @@
 #include "../core/string.h"
 #include "../core/object.h"
 #include "../vm/vm.h"
+#include "../threads/agent.h"
 #include "internal.h"
 
 _Static_assert(sizeof(jse_value) == sizeof(jsv), "jse_value and jsv must be the same word");
@@ -39,6 +40,7 @@ typedef struct api_protect {
 } api_protect;
 
 #define API_PROTECT_BUCKETS 64   /* a few protected values per runtime is the common case */
+#define API_AGENT_TEARDOWN_MS 2000 /* a $262 agent that ignores termination this long is abandoned (leaked) */
 
 struct jse_runtime {
     js_runtime *rt;
@@ -215,6 +217,10 @@ void jse_runtime_free(jse_runtime *jrt)
     if (!jrt) return;
     API_CHECK_OWNER(jrt);
     js_runtime *rt = jrt->rt;
+    /* A $262 agent cluster (jse_install_test262_host) stops first: its
+     * agents may still run, and the main agent's waiters are roots here. */
+    if (rt->main_thread)
+        jsag_release_owned(rt->main_thread, API_AGENT_TEARDOWN_MS);
     for (int i = 0; i < API_PROTECT_BUCKETS; i++) {
         api_protect *p = jrt->protect[i], *next;
         for (; p; p = next) {

@@ -49,6 +49,18 @@ void jsag_detach(js_thread *t)
         agent_free(a);
 }
 
+void jsag_release_owned(js_thread *t, double timeout_ms)
+{
+    jsag_agent *a = t->agent;
+    if (!a || !a->owns_cluster)
+        return;
+    jscl_cluster *cl = a->cl;
+    int wedged = jsag_teardown(cl, timeout_ms) < 0;
+    jsag_detach(t);
+    if (!wedged)
+        jscl_free(cl);
+}
+
 static void *agent_thread(void *p)
 {
     jsag_agent *a = p;

@@ -20,6 +20,7 @@ struct jsag_agent {
     jsag_agent *next;                   /* cl->agents (lock) */
     pthread_t thread;
     int has_thread;                     /* started by jsag_start (else attached) */
+    int owns_cluster;                   /* attached by jse_install_test262_host, which made cl */
     int state;                          /* JSAG_* (lock) */
     pthread_cond_t wake;                /* async waiter settled, broadcast, stop */
     jscl_waiter *async_head;            /* outstanding waitAsync waiters (lock) */
@@ -34,6 +35,11 @@ struct jsag_agent {
 jsag_agent *jsag_attach(jscl_cluster *cl, js_thread *t);
 /* Cancels t's outstanding waitAsync waiters and frees its attached record. */
 void jsag_detach(js_thread *t);
+/* When t's agent record owns its cluster (jse_install_test262_host): tears
+ * the cluster down (jsag_teardown, timeout_ms), detaches t and frees the
+ * cluster unless an agent is wedged. No-op otherwise. jse_runtime_free calls
+ * it before the heap goes: the main agent's async waiters are roots there. */
+void jsag_release_owned(js_thread *t, double timeout_ms);
 
 /* Spawns an agent thread running main(a, arg). main creates its runtime,
  * calls jsag_bind, runs, and calls jsag_unbind before freeing the runtime.
