@@ -326,6 +326,24 @@ JSE_API int jse_install_worker_global(jse_context *ctx, const jse_worker_options
 JSE_API int jse_value_protect(jse_context *ctx, jse_value v);
 JSE_API void jse_value_unprotect(jse_context *ctx, jse_value v);
 
+/* ---- test262 host ---- */
+/* Installs test262's host-defined object as the global $262 of ctx (test262
+ * INTERPRETING.md): createRealm, evalScript, detachArrayBuffer, gc, global,
+ * IsHTMLDDA, and agent (start, broadcast, getReport, sleep, monotonicNow),
+ * whose agents are real OS threads, each with a runtime of its own, sharing
+ * SharedArrayBuffers and Atomics.wait/notify with this one. The first call
+ * on a runtime makes its thread the main agent of a new agent cluster;
+ * contexts given $262 later (and createRealm's realms) join the same one.
+ * can_block is the main agent's [[CanBlock]]: 0 makes Atomics.wait throw.
+ * jse_runtime_free stops and joins the agents first (an agent that ignores
+ * termination for 2 s is abandoned and its memory leaked). createRealm's
+ * contexts are freed with the runtime. Host globals (print, setTimeout) are
+ * the caller's to define. For test hosts (jstest262, jsrun --test262-host):
+ * $262 lets scripts detach buffers and start threads, so never give it to
+ * untrusted code. Returns JSE_OK, or JSE_EXCEPTION with an exception pending.
+ * Owner thread only. */
+JSE_API int jse_install_test262_host(jse_context *ctx, int can_block);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ static void usage(FILE *out)
           "  -p, --print EXPR   evaluate EXPR and print its result\n"
           "  -m, --module       run the file as an ES module\n"
           "      --strict       run scripts in strict mode\n"
+          "      --test262-host define test262's $262 (agents on threads, createRealm, ...)\n"
           "  -h, --help         show this help and exit\n"
           "  -v, --version      show the version and exit\n"
           "\n"
@@ -333,7 +334,7 @@ typedef struct expr {
 int main(int argc, char **argv)
 {
     expr *exprs = calloc((size_t)argc, sizeof *exprs);
-    int nexprs = 0, module = 0, strict = 0, i;
+    int nexprs = 0, module = 0, strict = 0, test262_host = 0, i;
     if (!exprs) {
         fputs("jsrun: out of memory\n", stderr);
         return JSRUN_EXIT_USAGE;
@@ -357,6 +358,8 @@ int main(int argc, char **argv)
             module = 1;
         } else if (strcmp(a, "--strict") == 0) {
             strict = 1;
+        } else if (strcmp(a, "--test262-host") == 0) {
+            test262_host = 1;
         } else if (strcmp(a, "-e") == 0 || strcmp(a, "--eval") == 0 ||
                    strcmp(a, "-p") == 0 || strcmp(a, "--print") == 0) {
             if (i + 1 >= argc) {
@@ -391,6 +394,11 @@ int main(int argc, char **argv)
     }
     if (install_globals(&r, file ? argc - i : 0, file ? argv + i : NULL) < 0) {
         fputs("jsrun: cannot set up the global object\n", stderr);
+        rc = report_pending(&r);
+        goto done;
+    }
+    /* The main agent may block: jsrun is not a browser's main thread. */
+    if (test262_host && jse_install_test262_host(r.ctx, 1) < 0) {
         rc = report_pending(&r);
         goto done;
     }

@@ -3,8 +3,9 @@
  * runs each file in every mode it asks for in a fresh runtime, in worker
  * processes so that a crash or a hang costs one test, not the run; reports
  * per folder and against an expectations file of known failures.
- * Host side only: it touches the engine through the public API, plus the few
- * internals test262's $262 needs (IsHTMLDDA, DetachArrayBuffer).
+ * Host side only: it touches the engine through the public API ($262 is the
+ * library's jse_install_test262_host; the event loop is jse_loop_run), plus
+ * one internal: a module's promise state.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -29,14 +30,8 @@
 #include "api/internal.h"
 
 /* Where test files differ from the spec's idea of a host, the runner adapts
- * nothing: these are the only engine internals it reaches for. Weak so the
- * runner links before binary data exists; a missing one throws in $262. */
-extern int jsbi_array_buffer_detach(js_thread *t, jsv buf, jsv key) __attribute__((weak));
+ * nothing: these are the only engine internals it reaches for. */
 extern int jsbi_promise_state(jsv promise, jsv *result) __attribute__((weak));
-/* Layer A: $262.agent on real threads (builtins/agent262.c, threads/). */
-extern int jsbi_install_agent262(js_thread *t, js_object *dollar262) __attribute__((weak));
-#include "threads/agent.h"
-#include "host/loop.h"
 
 #define MAX_INCLUDES 32
 
@@ -49,6 +44,7 @@ typedef struct test_case {
     int verdict;
     char *message;              /* first line of the failure, malloc-ed */
     int flaky;                  /* failed, then passed when run again */
+    int run;                    /* --repeat: which run of the file this is (1-based) */
     double seconds;
 } test_case;
 
@@ -71,6 +67,7 @@ typedef struct options {
     const char *json_file;
     int update_expectations;
     int verbose;
+    int repeat;               /* --repeat N: every file runs N times (make stress) */
     int selftest_hooks;       /* JSTEST262_SELFTEST=1: $262.abort() for the runner's own tests */
 } options;
 
@@ -259,19 +256,14 @@ static void free_meta(meta *m)
 
 /* ------------------------------------------------------------ the host */
 
-/* Per-test host state, reachable from every realm's $262 through the
- * context's opaque pointer. */
+/* Per-test host state, the data of the host's globals. */
 typedef struct host {
     jse_runtime *rt;
     sbuf printed;               /* everything print() wrote */
-    jse_context *realms[64];    /* $262.createRealm results, freed after the test */
-    int nrealms;
     double deadline;
-    jscl_cluster *cluster;      /* the test's agent cluster (main agent attached) */
+    /* setTimeout (atomicsHelper.js tests only): a slot is a GC root while armed */
     int with_timers;            /* setTimeout and co. (atomicsHelper.js tests only) */
 } host;
-
-static int install_host(jse_context *ctx, host *h);
 
 static jse_value host_print(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
 {
@@ -288,87 +280,23 @@ static jse_value host_print(jse_context *ctx, jse_value this_val, int argc, jse_
     return jse_undefined();
 }
 
-static jse_value host_gc(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    jse_runtime_gc(jse_context_runtime(ctx));
-    return jse_undefined();
-}
-
-static jse_value host_eval_script(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    size_t n;
-    char *src = jse_to_utf8(ctx, argc > 0 ? argv[0] : jse_undefined(), &n);
-    if (!src) return jse_exception();
-    jse_value result;
-    int rc = jse_eval(ctx, src, n, "evalScript", JSE_EVAL_SCRIPT, &result);
-    jse_free_string(src);
-    return rc == JSE_OK ? result : jse_exception();
-}
-
-static jse_value host_create_realm(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    host *h = data;
-    if (h->nrealms == (int)(sizeof h->realms / sizeof h->realms[0]))
-        return jse_throw_error(ctx, "RangeError", "too many realms in one test");
-    jse_context *c = jse_context_new(h->rt);
-    if (!c) return jse_throw_error(ctx, "RangeError", "cannot create a realm");
-    h->realms[h->nrealms++] = c;
-    if (install_host(c, h) < 0) return jse_throw_error(ctx, "Error", "cannot set up $262 in the new realm");
-    return jse_get(c, jse_get_global(c), "$262");
-}
-
-static jse_value host_detach(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
-{
-    if (!jsbi_array_buffer_detach)
-        return jse_throw_error(ctx, "TypeError", "DetachArrayBuffer is not available in this build");
-    js_thread *t = jseapi_thread(ctx);
-    jsv key = argc > 1 ? argv[1] : JSV_UNDEFINED;
-    if (jsbi_array_buffer_detach(t, argc > 0 ? argv[0] : JSV_UNDEFINED, key) < 0)
-        return jse_exception();
-    return jse_undefined();
-}
-
-/* [[IsHTMLDDA]]: callable, returns null for () and (""). */
-static jsv htmldda_call(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
-{
-    return JSV_NULL;
-}
-
 static jse_value host_abort(jse_context *ctx, jse_value this_val, int argc, jse_value *argv, void *data)
 {
     abort();
 }
 
-static int install_host(jse_context *ctx, host *h)
+/* $262 (the library's), and the runner's own globals beside it. */
+static int install_host(jse_context *ctx, host *h, int can_block)
 {
-    jse_value global = jse_get_global(ctx);
-    jse_value d = jse_new_object(ctx);
-    if (jse_is_exception(d)) return -1;
+    if (jse_install_test262_host(ctx, can_block) < 0) return -1;
     if (jse_define_global_function(ctx, "print", host_print, 1, h) < 0) return -1;
     if (h->with_timers && jse_install_timers(ctx) < 0) return -1;
-    struct { const char *name; jse_native_fn fn; int len; } fns[] = {
-        { "gc", host_gc, 0 },
-        { "evalScript", host_eval_script, 1 },
-        { "createRealm", host_create_realm, 0 },
-        { "detachArrayBuffer", host_detach, 1 },
-    };
-    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        jse_value f = jse_new_function(ctx, fns[i].fn, fns[i].name, fns[i].len, h);
-        if (jse_is_exception(f) || jse_set(ctx, d, fns[i].name, f) < 0) return -1;
-    }
     if (opt.selftest_hooks) {
+        jse_value d = jse_get(ctx, jse_get_global(ctx), "$262");
         jse_value f = jse_new_function(ctx, host_abort, "abort", 0, h);
-        if (jse_is_exception(f) || jse_set(ctx, d, "abort", f) < 0) return -1;
+        if (jse_is_exception(d) || jse_is_exception(f) || jse_set(ctx, d, "abort", f) < 0) return -1;
     }
-    if (jse_set(ctx, d, "global", global) < 0) return -1;
-    if (jsbi_install_agent262 && h->cluster && jsbi_install_agent262(jseapi_thread(ctx), JSV_OBJ(d)) < 0) return -1;
-    /* IsHTMLDDA needs an internal object flag the public API does not offer. */
-    js_thread *t = jseapi_thread(ctx);
-    js_object *dda = jsfn_new_native(t, htmldda_call, jskey_from_cstr(t, "IsHTMLDDA"), 0, 0);
-    if (!dda) return -1;
-    dda->h.flags |= JS_OBJ_HTMLDDA;
-    if (jse_set(ctx, d, "IsHTMLDDA", jsv_object(dda)) < 0) return -1;
-    return jse_define(ctx, global, "$262", d, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
+    return 0;
 }
 
 /* The runtime of the test a worker runs now, for the SIGALRM watchdog (a
@@ -481,10 +409,7 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     int verdict = V_FAIL;
     char *ctor = NULL;
     if (!ctx) { *msg = xstrdup("cannot create context"); goto out; }
-    h.cluster = jscl_new();
-    if (!h.cluster || !jsag_attach(h.cluster, jseapi_thread(ctx))) { *msg = xstrdup("cannot create the agent cluster"); goto out; }
-    if (install_host(ctx, &h) < 0) { *msg = xstrdup("cannot install $262"); goto out; }
-    jseapi_thread(ctx)->can_block = !m->can_block_false;
+    if (install_host(ctx, &h, !m->can_block_false) < 0) { *msg = xstrdup("cannot install $262"); goto out; }
 
     int rc = JSE_OK;
     const char *phase = "runtime";
@@ -594,16 +519,9 @@ static int run_mode(const char *relpath, const char *src, size_t srclen, const m
     verdict = V_PASS;
 out:
     arm_watchdog(NULL, 0);
-    if (h.cluster) {
-        /* agents first: they may still run; then the main agent's waiters */
-        int wedged = jsag_teardown(h.cluster, 2000) < 0;
-        if (ctx) jsloop_shutdown(jseapi_thread(ctx));
-        if (ctx) jsag_detach(jseapi_thread(ctx));
-        if (!wedged) jscl_free(h.cluster);
-    }
     if (ctor) jse_free_string(ctor);
-    for (int i = h.nrealms - 1; i >= 0; i--) jse_context_free(h.realms[i]);
     if (ctx) jse_context_free(ctx);
+    /* stops and joins the test's agents, frees createRealm's realms */
     jse_runtime_free(rt);
     free(h.printed.p);
     return verdict;
@@ -806,6 +724,15 @@ static int send_test(worker *w, long idx)
 static void progress(size_t done, size_t total, size_t passed, double t0);
 static int is_tty;
 
+/* " (run K)" when files are repeated, else "" (parent process only). */
+static const char *run_label(const test_case *tc)
+{
+    static char buf[32];
+    if (!tc->run) return "";
+    snprintf(buf, sizeof buf, " (run %d)", tc->run);
+    return buf;
+}
+
 /* Runs the tests order[0..count) of l in the worker pool, filling in their
  * verdicts; returns how many passed. */
 static size_t run_pool(test_list *l, const size_t *order, size_t count, double t0)
@@ -860,7 +787,7 @@ static size_t run_pool(test_list *l, const size_t *order, size_t count, double t
                             tc->message = xstrdup(p3 ? p3 + 1 : "");
                             if (v == V_PASS) passed++;
                             else if (opt.verbose)
-                                fprintf(stderr, "%s %s: %s\n", verdict_names[v], tc->path, tc->message);
+                                fprintf(stderr, "%s %s%s: %s\n", verdict_names[v], tc->path, run_label(tc), tc->message);
                             done++;
                             k->current = -1;
                         }
@@ -893,7 +820,7 @@ static size_t run_pool(test_list *l, const size_t *order, size_t count, double t
                 tc->verdict = finished;
                 tc->message = why;
                 tc->seconds = now - k->started;
-                if (opt.verbose) fprintf(stderr, "%s %s: %s\n", verdict_names[finished], tc->path, why);
+                if (opt.verbose) fprintf(stderr, "%s %s%s: %s\n", verdict_names[finished], tc->path, run_label(tc), why);
                 done++;
                 k->current = -1;
                 spawn_worker(k, l);
@@ -1044,6 +971,8 @@ static void usage(FILE *f)
           "  --json FILE             the results as JSON\n"
           "  --expectations FILE     known failures; exit 1 if any other test fails\n"
           "  --update-expectations   rewrite the expectations file with this run's failures\n"
+          "  --repeat N              run every file N times, N rounds over the list, and\n"
+          "                          report each failed run (stress testing; no expectations)\n"
           "  -v, --verbose           print each failure as it happens\n"
           "  -h, --help              this text\n"
           "  --version               print the version\n", f);
@@ -1060,6 +989,7 @@ int main(int argc, char **argv)
         { "expectations", required_argument, 0, 'e' },
         { "update-expectations", no_argument, 0, 'u' },
         { "verbose", no_argument, 0, 'v' },
+        { "repeat", required_argument, 0, 'R' },
         { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, 'V' },
         { 0, 0, 0, 0 },
@@ -1080,6 +1010,7 @@ int main(int argc, char **argv)
         case 'e': opt.expectations_file = optarg; break;
         case 'u': opt.update_expectations = 1; break;
         case 'v': opt.verbose = 1; break;
+        case 'R': opt.repeat = atoi(optarg); if (opt.repeat < 1) die("bad --repeat value: %s", optarg); break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("jstest262 (jsengine) %s\n", jse_version()); return 0;
         default: usage(stderr); return 2;
@@ -1093,6 +1024,7 @@ int main(int argc, char **argv)
         if (stat(p, &sb) < 0) die("%s does not look like a test262 checkout (no harness/assert.js)", opt.root);
     }
     if (opt.update_expectations && !opt.expectations_file) die("--update-expectations needs --expectations FILE");
+    if (opt.repeat > 1 && opt.expectations_file) die("--repeat does not combine with --expectations");
 
     test_list l = { 0 };
     if (optind >= argc) {
@@ -1111,6 +1043,17 @@ int main(int argc, char **argv)
         l.v[u++] = l.v[i];
     }
     l.n = u;
+    /* Repeated runs go round by round, so that a failure's run number says
+     * how far the stress had got. */
+    if (opt.repeat > 1) {
+        size_t n1 = l.n;
+        for (int r = 2; r <= opt.repeat; r++)
+            for (size_t i = 0; i < n1; i++) {
+                add_test(&l, l.v[i].path);
+                l.v[l.n - 1].run = r;
+            }
+        for (size_t i = 0; i < n1; i++) l.v[i].run = 1;
+    }
     if ((size_t)opt.jobs > l.n) opt.jobs = (int)l.n;
 
     is_tty = isatty(2);
@@ -1125,7 +1068,8 @@ int main(int argc, char **argv)
         FILE *f = fopen(opt.results_file, "w");
         if (!f) die("cannot write %s: %s", opt.results_file, strerror(errno));
         for (size_t i = 0; i < l.n; i++)
-            fprintf(f, "%s\t%s\t%s\n", verdict_names[l.v[i].verdict], l.v[i].path,
+            fprintf(f, "%s\t%s\t%s%s%s\n", verdict_names[l.v[i].verdict], l.v[i].path,
+                    l.v[i].run ? run_label(&l.v[i]) + 1 : "", l.v[i].run ? " " : "",
                     l.v[i].message ? l.v[i].message : "");
         fclose(f);
     }
@@ -1149,6 +1093,18 @@ int main(int argc, char **argv)
            l.n ? 100.0 * passed / l.n : 0.0, elapsed);
 
     int status = 0;
+    if (opt.repeat > 1) {
+        size_t failed_runs = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            if (l.v[i].verdict == V_PASS) continue;
+            if (!failed_runs++) printf("\nFailed runs:\n");
+            printf("  %s %s%s: %s\n", verdict_names[l.v[i].verdict], l.v[i].path, run_label(&l.v[i]),
+                   l.v[i].message ? l.v[i].message : "");
+        }
+        printf("\nrepeat: %zu file(s) x %d runs = %zu runs, %zu failed\n", l.n / opt.repeat, opt.repeat,
+               l.n, failed_runs);
+        if (failed_runs) status = 1;
+    }
     if (opt.expectations_file) {
         strset known = { 0 };
         load_expectations(opt.expectations_file, &known);

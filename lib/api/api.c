@@ -217,7 +217,8 @@ void jse_runtime_free(jse_runtime *jrt)
     if (!jrt) return;
     API_CHECK_OWNER(jrt);
     js_runtime *rt = jrt->rt;
-    /* timers, queued messages, workers of a private cluster: before any root goes */
+    /* timers, queued messages, workers, $262 agents of the loop's private
+     * cluster: before any root goes (their waiters are roots here) */
     for (js_thread *t = rt->threads; t; t = t->next) {
         jswk_shutdown(t);   /* workers first: they post to t and live in its cluster */
         jsloop_shutdown(t);

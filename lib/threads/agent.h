@@ -41,7 +41,6 @@ struct jsag_agent {
 jsag_agent *jsag_attach(jscl_cluster *cl, js_thread *t);
 /* Cancels t's outstanding waitAsync waiters and frees its attached record. */
 void jsag_detach(js_thread *t);
-
 /* Spawns an agent thread running main(a, arg). main creates its runtime,
  * calls jsag_bind, runs, and calls jsag_unbind before freeing the runtime.
  * NULL when the thread cannot be created or the cluster is stopping. */

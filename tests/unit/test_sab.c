@@ -6,9 +6,12 @@
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include "threads/sab.h"
 
-#define N_INCREMENTS 1000000
+/* Increments per thread; JSE_TEST_QUICK=1 (make check-helgrind, check-drd)
+ * takes a hundredth, which Valgrind's serialised threads can afford. */
+static int n_increments = 1000000;
 
 typedef struct worker_arg {
     jssab_storage *s;
@@ -20,7 +23,7 @@ static void *incrementer(void *p)
 {
     worker_arg *a = p;
     jssab_retain(a->s);   /* each "runtime" holds its own reference */
-    for (int i = 0; i < N_INCREMENTS; i++)
+    for (int i = 0; i < n_increments; i++)
         jssab_atomic_rmw(a->s->data + a->offset, a->size, JSSAB_ADD, 1);
     jssab_release(a->s);
     return NULL;
@@ -38,7 +41,7 @@ static void race_increments(int size)
         pthread_join(th[i], NULL);
     uint64_t total = jssab_atomic_load(s->data + 8, size);
     uint64_t mask = size == 8 ? ~(uint64_t)0 : (((uint64_t)1 << (size * 8)) - 1);
-    ck_assert_uint_eq(total, (uint64_t)(2 * N_INCREMENTS) & mask);
+    ck_assert_uint_eq(total, (uint64_t)(2 * n_increments) & mask);
     jssab_release(s);
 }
 
@@ -57,7 +60,7 @@ END_TEST
 static void *cas_incrementer(void *p)
 {
     worker_arg *a = p;
-    for (int i = 0; i < N_INCREMENTS / 4; i++) {
+    for (int i = 0; i < n_increments / 4; i++) {
         uint64_t old = jssab_atomic_load(a->s->data, 4), seen;
         while ((seen = jssab_atomic_cmpxchg(a->s->data, 4, old, old + 1)) != old)
             old = seen;
@@ -74,7 +77,7 @@ START_TEST(two_threads_compare_exchange)
         ck_assert_int_eq(pthread_create(&th[i], NULL, cas_incrementer, &a), 0);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
-    ck_assert_uint_eq(jssab_atomic_load(s->data, 4), N_INCREMENTS / 2);
+    ck_assert_uint_eq(jssab_atomic_load(s->data, 4), n_increments / 2);
     jssab_release(s);
 }
 END_TEST
@@ -140,6 +143,9 @@ END_TEST
 
 int main(void)
 {
+    const char *quick = getenv("JSE_TEST_QUICK");
+    if (quick && *quick && strcmp(quick, "0"))
+        n_increments /= 100;
     Suite *su = suite_create("sab");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
