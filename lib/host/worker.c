@@ -269,27 +269,31 @@ static void wk_post_parent(jse_worker *w, wk_msg *msg)
 
 /* ---- inside the worker ---- */
 
+/* The transfer argument of both postMessage methods: an array, an options
+ * object { transfer }, or nothing (undefined). JSV_EXCEPTION on a bad one. */
+static jsv wk_transfer_arg(js_thread *t, jsv transfer)
+{
+    if (jsv_is_object(transfer)) {
+        int is_array = jsobj_is_array(t, transfer);
+        if (is_array < 0)
+            return JSV_EXCEPTION;
+        if (is_array)
+            return transfer;
+        return jsobj_get(t, JSV_OBJ(transfer), jskey_from_cstr(t, "transfer"), transfer);
+    }
+    if (!jsv_is_nullish(transfer))
+        return jsvm_throw_type_error(t, "postMessage: the transfer list must be an array");
+    return JSV_UNDEFINED;
+}
+
 static jsv wk_post_message(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     wk_state *st = wk_state_of(t);
     if (!st || !st->self)
         return jsvm_throw_type_error(t, "postMessage: not inside a worker");
-    jsv transfer = JS_ARG(1);
-    /* postMessage(value, { transfer }) as well as postMessage(value, transfer) */
-    if (jsv_is_object(transfer)) {
-        int is_array = jsobj_is_array(t, transfer);
-        if (is_array < 0)
-            return JSV_EXCEPTION;
-        if (!is_array) {
-            transfer = jsobj_get(t, JSV_OBJ(transfer), jskey_from_cstr(t, "transfer"), transfer);
-            if (transfer == JSV_EXCEPTION)
-                return JSV_EXCEPTION;
-        }
-    } else if (!jsv_is_nullish(transfer)) {
-        return jsvm_throw_type_error(t, "postMessage: the transfer list must be an array");
-    } else {
-        transfer = JSV_UNDEFINED;
-    }
+    jsv transfer = wk_transfer_arg(t, JS_ARG(1));
+    if (transfer == JSV_EXCEPTION)
+        return JSV_EXCEPTION;
     wk_msg *msg = wk_msg_new(WK_DATA, wk_parent_run);
     if (!msg)
         return jsvm_throw_out_of_memory(t);
@@ -798,24 +802,14 @@ static jsv wkjs_post_message(js_thread *t, jsv this_val, int argc, jsv *argv, in
     int is = wkjs_is_worker(t, this_val);
     if (is <= 0)
         return is < 0 ? JSV_EXCEPTION : jsvm_throw_type_error(t, "Worker.prototype.postMessage: not a Worker");
-    jsv transfer = JS_ARG(1);
-    if (jsv_is_object(transfer)) {
-        int is_array = jsobj_is_array(t, transfer);
-        if (is_array < 0)
-            return JSV_EXCEPTION;
-        if (!is_array) {
-            transfer = jsobj_get(t, JSV_OBJ(transfer), jskey_from_cstr(t, "transfer"), transfer);
-            if (transfer == JSV_EXCEPTION)
-                return JSV_EXCEPTION;
-        }
-    } else if (!jsv_is_nullish(transfer)) {
-        return jsvm_throw_type_error(t, "postMessage: the transfer list must be an array");
-    }
+    jsv transfer = wk_transfer_arg(t, JS_ARG(1));
+    if (transfer == JSV_EXCEPTION)
+        return JSV_EXCEPTION;
     jse_worker *w = wkjs_find(t, this_val);
     if (!w) {
         /* ended or terminated: still validate and transfer, deliver nothing */
         jsclone_buf b;
-        if (jsclone_serialize(t, JS_ARG(0), jsv_is_nullish(transfer) ? JSV_UNDEFINED : transfer, &b) < 0)
+        if (jsclone_serialize(t, JS_ARG(0), transfer, &b) < 0)
             return JSV_EXCEPTION;
         jsclone_buf_free(&b);
         return JSV_UNDEFINED;
