@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@ typedef struct jsrun {
     jse_context *ctx;
     int module_rejected;        /* the module's evaluation promise was rejected */
     jse_value module_error;     /* its reason, protected while held */
+    int repl;                   /* at the prompt: the loop turns while waiting for input */
 } jsrun;
 
 static void usage(FILE *out)
@@ -163,6 +165,16 @@ static int report_pending(jsrun *r)
  * does a rejected module evaluation promise even while timers remain. */
 static int run_event_loop(jsrun *r)
 {
+    if (r->repl) {
+        /* at the prompt only what is ready runs now; repl_wait_input turns
+         * the loop while the user types */
+        while (jse_loop_pending(r->ctx)) {
+            int n = jse_loop_run_once(r->ctx, 0);
+            if (n < 0) return report_pending(r);
+            if (n == 0) break;
+        }
+        return JSRUN_EXIT_OK;
+    }
     while (jse_loop_pending(r->ctx)) {
         if (jse_loop_run_once(r->ctx, -1) < 0) return report_pending(r);
         if (r->module_rejected) break;
@@ -300,12 +312,31 @@ static char *read_line(FILE *in)
     return NULL;
 }
 
+/* Waits for the next line of input while turning the event loop, so that
+ * timers and worker messages keep running at the prompt. stdin is unbuffered
+ * in the REPL, so poll() sees every byte not yet read. Messages posted from
+ * other threads do not wake poll(): it waits at most 10 ms at a time. */
+static void repl_wait_input(jsrun *r)
+{
+    while (jse_loop_pending(r->ctx)) {
+        double ms = jse_loop_next_timeout(r->ctx);
+        struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+        if (poll(&p, 1, ms < 0 || ms > 10 ? 10 : (int)ms) != 0)
+            return;   /* input, end of file, or an error for read_line to see */
+        if (jse_loop_run_once(r->ctx, 0) < 0)
+            (void)report_pending(r);
+    }
+}
+
 static int run_repl(jsrun *r, int flags)
 {
+    r->repl = 1;
+    setvbuf(stdin, NULL, _IONBF, 0);
     printf("jsengine %s REPL: type JavaScript, .exit or Ctrl-D to leave\n", jse_version());
     for (;;) {
         fputs("> ", stdout);
         fflush(stdout);
+        repl_wait_input(r);
         char *line = read_line(stdin);
         if (!line) break;
         if (strcmp(line, ".exit") == 0) {
