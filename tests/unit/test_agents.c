@@ -5,6 +5,7 @@
  * clean under -fsanitize=thread.
  */
 #include <check.h>
+#include "check_main.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,9 +290,5 @@ int main(void)
     tcase_add_test(tc, teardown_parked);
     tcase_add_test(tc, bad_agent_source);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

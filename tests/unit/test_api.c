@@ -5,6 +5,7 @@
  * interrupts and termination. Public header only; no internals.
  */
 #include <check.h>
+#include "check_main.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -526,9 +527,5 @@ static Suite *api_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(api_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return jsetest_run(api_suite());
 }

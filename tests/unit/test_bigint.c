@@ -4,6 +4,7 @@
  * Links bigint.c with stubs_numbers.c (no runtime needed).
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -216,9 +217,5 @@ int main(void)
     tcase_add_test(tc, test_doubles);
     tcase_add_test(tc, test_misc);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

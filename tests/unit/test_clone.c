@@ -6,6 +6,7 @@
  * without a crash. Links the internal library.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,9 +337,5 @@ int main(void)
     tcase_add_test(tc, data_clone_errors);
     tcase_add_test(tc, malformed_inputs);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

@@ -4,6 +4,7 @@
  * files plus tests/unit/stubs_heap.c.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -599,9 +600,5 @@ static Suite *gc_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(gc_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(gc_suite());
 }

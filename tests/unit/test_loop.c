@@ -7,6 +7,7 @@
  * Links the internal library (jsloop_post is not public).
  */
 #include <check.h>
+#include "check_main.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -321,9 +322,5 @@ int main(void)
     tcase_add_test(tc, terminate_stops_parked_loop);
     tcase_add_test(tc, freed_context_cancels_its_timers);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

@@ -5,6 +5,7 @@
  * checked against the C library (glibc's strtod is correctly rounded).
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -247,9 +248,5 @@ int main(void)
     tcase_add_test(tc, test_strtod);
     tcase_add_test(tc, test_random_round_trip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

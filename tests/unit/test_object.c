@@ -5,6 +5,7 @@
  * natives and bound functions, conversions and equality tables.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include "core/runtime.h"
@@ -737,10 +738,5 @@ static Suite *object_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(object_suite());
-    int failed;
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(object_suite());
 }

@@ -4,6 +4,7 @@
  * by hand as flat js_string cells; stubs_regexp.c provides malloc and polling.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -249,9 +250,5 @@ int main(void)
     tcase_add_test(tc, test_early_errors);
     tcase_add_test(tc, test_abort);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

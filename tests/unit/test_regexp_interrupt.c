@@ -5,6 +5,7 @@
  * usable afterwards.
  */
 #include <check.h>
+#include "check_main.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +66,5 @@ int main(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_runaway_regexp_is_stopped);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

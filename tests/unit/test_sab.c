@@ -4,6 +4,7 @@
  * sab.c alone; must stay clean under -fsanitize=thread.
  */
 #include <check.h>
+#include "check_main.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,9 +157,5 @@ int main(void)
     tcase_add_test(tc, grow_is_monotonic);
     tcase_add_test(tc, large_reservation_and_resize);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(su);
 }

@@ -4,6 +4,7 @@
  * survival across collections. Touches only internal headers.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include "core/runtime.h"
@@ -249,10 +250,5 @@ static Suite *shape_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(shape_suite());
-    int failed;
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(shape_suite());
 }

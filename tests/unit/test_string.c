@@ -4,6 +4,7 @@
  * indices, and that the collector keeps rope children and atoms correct.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,9 +466,5 @@ static Suite *string_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(string_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(string_suite());
 }

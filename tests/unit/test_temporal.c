@@ -4,6 +4,7 @@
  * with TP_PURE_ONLY: no runtime, no VM).
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdlib.h>
 #include <string.h>
 #define TP_PURE_ONLY
@@ -104,9 +105,5 @@ int main(void)
     tcase_add_test(tc, test_format);
     tcase_add_test(tc, test_parse);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

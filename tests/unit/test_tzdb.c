@@ -5,6 +5,7 @@
  * a directory this test creates, seen through the public API.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,9 +313,5 @@ int main(void)
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_tzdir_runtime);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(s);
 }

@@ -4,6 +4,7 @@
  * exceptions, generators, stack depth limits, interrupts, stack traces.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,9 +207,5 @@ static Suite *vm_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(vm_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return jsetest_run(vm_suite());
 }

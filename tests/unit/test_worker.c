@@ -6,6 +6,7 @@
  * Public header only.
  */
 #include <check.h>
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,9 +426,5 @@ static Suite *worker_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(worker_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return jsetest_run(worker_suite());
 }

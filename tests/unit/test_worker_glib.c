@@ -7,6 +7,7 @@
  * quits on the worker's exit. Public API and GLib only.
  */
 #include <check.h>
+#include "check_main.h"
 #include <glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -168,9 +169,5 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_glib_drives_worker_pingpong);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return jsetest_run(s);
 }
