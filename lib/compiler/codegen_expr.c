@@ -890,7 +890,7 @@ static void emit_args(cg_func *c, const jsast_list *args, int *spread_out)
     *spread_out = 0;
 }
 
-static void emit_call(cg_func *c, const jsast_node *n)
+static void emit_call(cg_func *c, const jsast_node *n, int tail)
 {
     const jsast_node *callee = n->u.call.callee;
     int spread, argc = (int)n->u.call.args.count;
@@ -965,7 +965,12 @@ static void emit_call(cg_func *c, const jsast_node *n)
     if (spread) {
         cg_emit(c, is_eval ? OP_eval_spread : OP_call_spread);
     } else {
-        cg_op_u16(c, is_eval ? OP_eval : OP_call, argc);
+        /* a tail call never reaches the `return` after it when the callee
+         * can take over this frame; otherwise it is an ordinary call */
+        if (tail && !(n->flags & (JSAST_F_OPTIONAL | JSAST_F_IN_CHAIN)))
+            cg_op_u16(c, is_eval ? OP_tail_eval : OP_tail_call, argc);
+        else
+            cg_op_u16(c, is_eval ? OP_eval : OP_call, argc);
         cg_adjust(c, -(argc + 2));
     }
 }
@@ -981,7 +986,7 @@ static void emit_new(cg_func *c, const jsast_node *n)
     else { cg_op_u16(c, OP_new, argc); cg_adjust(c, -(argc + 2)); }
 }
 
-static void emit_tagged(cg_func *c, const jsast_node *n)
+static void emit_tagged(cg_func *c, const jsast_node *n, int tail)
 {
     const jsast_node *tag = n->u.tagged.tag, *q = n->u.tagged.quasi;
     if (tag->kind == JSAST_MEMBER) {
@@ -1001,7 +1006,7 @@ static void emit_tagged(cg_func *c, const jsast_node *n)
     for (uint32_t i = 0; i < q->u.tmpl.exprs.count; i++) cg_expr(c, q->u.tmpl.exprs.items[i]);
     int argc = 1 + (int)q->u.tmpl.exprs.count;
     cg_pos(c, n);
-    cg_op_u16(c, OP_call, argc);
+    cg_op_u16(c, tail ? OP_tail_call : OP_call, argc);
     cg_adjust(c, -(argc + 2));
 }
 
@@ -1084,6 +1089,9 @@ void cg_expr(cg_func *c, const jsast_node *n)
     if (c->unit->failed) return;
     if (jsvm_check_stack(c->unit->t) < 0) { c->unit->failed = 1; return; }
     js_thread *t = c->unit->t;
+    /* tail position passes only to the operands whose value is the result */
+    int tail = c->tail == n;
+    c->tail = NULL;
     switch (n->kind) {
     case JSAST_IDENT:
         cg_get_binding(c, n);
@@ -1111,7 +1119,7 @@ void cg_expr(cg_func *c, const jsast_node *n)
         break;
     }
     case JSAST_TEMPLATE: emit_template(c, n); break;
-    case JSAST_TAGGED_TEMPLATE: emit_tagged(c, n); break;
+    case JSAST_TAGGED_TEMPLATE: emit_tagged(c, n, tail); break;
     case JSAST_THIS: cg_pos(c, n); cg_emit(c, OP_push_this); break;
     case JSAST_ARRAY: emit_array(c, n); break;
     case JSAST_OBJECT: emit_object(c, n); break;
@@ -1163,6 +1171,7 @@ void cg_expr(cg_func *c, const jsast_node *n)
         cg_expr(c, n->u.binary.left);
         logical_skip(c, n->u.binary.op, lend);
         cg_emit(c, OP_drop);
+        if (tail) c->tail = n->u.binary.right;
         cg_expr(c, n->u.binary.right);
         cg_label_here(c, lend);
         break;
@@ -1174,14 +1183,16 @@ void cg_expr(cg_func *c, const jsast_node *n)
     case JSAST_CONDITIONAL: {
         int lelse = cg_new_label(c), lend = cg_new_label(c);
         cg_cond_jump(c, n->u.cond.test, 0, lelse);
+        if (tail) c->tail = n->u.cond.cons;
         cg_expr(c, n->u.cond.cons);
         cg_jump(c, OP_goto, lend);
         cg_label_here(c, lelse);
+        if (tail) c->tail = n->u.cond.alt;
         cg_expr(c, n->u.cond.alt);
         cg_label_here(c, lend);
         break;
     }
-    case JSAST_CALL: emit_call(c, n); break;
+    case JSAST_CALL: emit_call(c, n, tail); break;
     case JSAST_NEW: emit_new(c, n); break;
     case JSAST_MEMBER:
         emit_member_ref(c, n);
@@ -1200,6 +1211,7 @@ void cg_expr(cg_func *c, const jsast_node *n)
     }
     case JSAST_SEQUENCE:
         for (uint32_t i = 0; i < n->u.list.count; i++) {
+            if (tail && i + 1 == n->u.list.count) c->tail = n->u.list.items[i];
             cg_expr(c, n->u.list.items[i]);
             if (i + 1 < n->u.list.count) cg_emit(c, OP_drop);
         }

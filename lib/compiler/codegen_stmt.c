@@ -627,8 +627,11 @@ void cg_stmt(cg_func *c, const jsast_node *n)
                 cg_op_u8(c, OP_set_name_c, 0);
                 cg_emit(c, OP_nip);
             } else cg_expr(c, n->u.arg.arg);
-        } else if (n->u.arg.arg) cg_expr(c, n->u.arg.arg);
-        else cg_emit(c, OP_undef);
+        } else if (n->u.arg.arg) {
+            if (cg_tail_ok(c)) c->tail = n->u.arg.arg;
+            cg_expr(c, n->u.arg.arg);
+            c->tail = NULL;
+        } else cg_emit(c, OP_undef);
         if (!n->u.arg.arg) c->no_await_return++;   /* `return;` does not await in async generators */
         cg_emit_return(c);
         if (!n->u.arg.arg) c->no_await_return--;

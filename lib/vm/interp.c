@@ -1222,6 +1222,68 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         *sp++ = v;
         NEXT();
     }
+    CASE(tail_call)
+    CASE(tail_eval) {
+        /* PrepareForTailCall: the callee takes over this frame's slot and
+         * stack area, so strict tail recursion runs in constant space. Only
+         * when nothing of this frame is needed after the call: not a
+         * [[Construct]] (the result is checked), not a generator/async
+         * body; the callee is a plain bytecode function (others, including
+         * class constructors, go through the ordinary call). */
+        int op = pc[-1];
+        int argc = rd16(pc);
+        pc += 2;
+        jsv *base = sp - argc - 2;
+        if (--t->poll_counter == 0 && jsvm_poll_interrupt(t) < 0) goto exception;
+        if (op == OP_tail_eval && jsv_is_object(base[0]) && base[0] == t->realm->intrinsics[JS_INTR_eval]) {
+            v = jsvm_direct_eval(t, f, argc ? base[2] : JSV_UNDEFINED);
+            CHECK(v);
+            sp = base;
+            *sp++ = v;
+            NEXT();
+        }
+        if (is_plain_bc(base[0])) {
+            js_function *fn = (js_function *)JSV_OBJ(base[0]);
+            js_function_bc *nbc = fn->bc;
+            jsv *nb = f->base;
+            int np = nbc->nparams;
+            if (!(f->flags & JSFR_CONSTRUCT) && jsv_is_undefined(f->gen) && nb <= base &&
+                nb + 2 + (argc > np ? argc : np) + nbc->nlocals + nbc->stack_size + 16 <= t->stack_limit) {
+                jsv th;
+                f->pc = pc;
+                f->sp = sp;
+                if (bind_this(t, fn, base[1], &th) < 0) goto exception;
+                int fl = f->flags & JSFR_C_ENTRY;
+                base[1] = th;
+                memmove(nb, base, (size_t)(argc + 2) * sizeof(jsv));
+                jsvm_leave_frame(t, f);
+                t->stack_top = nb + 2 + argc;
+                js_frame *nf = jsvm_enter_frame(t, fn, nb, argc, th, JSV_UNDEFINED, fl);
+                if (!nf) {
+                    /* cannot happen (space was checked above); fail safely */
+                    if (fl) return JSV_EXCEPTION;
+                    f = t->frame;
+                    RELOAD();
+                    goto exception;
+                }
+                f = nf;
+                RELOAD();
+                NEXT();
+            }
+            f->pc = pc;
+            f->sp = base;
+            js_frame *nf = jsvm_enter_frame(t, fn, base, argc, base[1], JSV_UNDEFINED, 0);
+            if (!nf) goto exception;
+            f = nf;
+            RELOAD();
+            NEXT();
+        }
+        v = jsvm_call(t, base[0], base[1], argc, base + 2);
+        CHECK(v);
+        sp = base;
+        *sp++ = v;
+        NEXT();
+    }
     CASE(call_spread) {
         jsv *args; uint32_t n;
         if (jsvm_array_to_list(t, sp[-1], &args, &n) < 0) goto exception;
