@@ -686,6 +686,7 @@ void cg_stmt(cg_func *c, const jsast_node *n)
             cg_get_binding_b(c, b, fn->name, 0, 0);
             jsast_binding *vb = fn->annexb_var;
             if (ST_KIND(vb->user) == ST_GLOBAL || vb->scope->kind == JSAST_SCOPE_SCRIPT) cg_op_atom(c, OP_put_global, fn->name);
+            else if (ST_KIND(vb->user) == ST_NAME) cg_op_atom(c, OP_put_var_name, fn->name);
             else cg_put_binding_b(c, vb, fn->name, 1, 0, 0);
         }
         break;

@@ -312,6 +312,9 @@ static void lex_name_cb(analyzer *a, jsast_node *id, void *ctx)
     declare_lexical(a, c->s, id, id->u.ident.name, c->kind, id, c->init_end);
 }
 
+static int is_arguments(analyzer *a, jsast_str *name);
+static int has_own_arguments(const jsast_function *f);
+
 /* Declares a `var` name from scope cur into the function/script var scope. */
 static jsast_binding *declare_var(analyzer *a, jsast_scope *cur, jsast_node *id, jsast_str *name,
                                   int annexb)
@@ -337,6 +340,18 @@ static jsast_binding *declare_var(analyzer *a, jsast_scope *cur, jsast_node *id,
     }
     if (!s)
         return NULL;
+    if (annexb) {
+        /* B.3.2.1: not when F is one of parameterNames, which includes
+         * "arguments" whenever the arguments object is needed */
+        jsast_binding *pb = lookup(a, param_scope(V), name);
+        if (pb && pb->kind == JSAST_BIND_PARAM)
+            return NULL;
+        if (is_arguments(a, name) && has_own_arguments(V->fn)) {
+            b = lookup(a, V, name);
+            if (!b || b->kind != JSAST_BIND_FUNCTION || (V->fn->flags & JSAST_FN_PARAM_EXPRS))
+                return NULL;
+        }
+    }
     b = lookup(a, V, name);
     if (b) {
         if (binding_is_lexical(b)) {
@@ -345,12 +360,6 @@ static jsast_binding *declare_var(analyzer *a, jsast_scope *cur, jsast_node *id,
             redeclared(a, id, name);
         }
         return b;
-    }
-    if (annexb) {
-        /* not when F is a parameter name */
-        jsast_binding *pb = lookup(a, param_scope(V), name);
-        if (pb && pb->kind == JSAST_BIND_PARAM)
-            return NULL;
     }
     b = add_binding(a, V, name, JSAST_BIND_VAR, id);
     if (V != V->fn->scope) {

@@ -521,6 +521,41 @@ int jsvm_env_def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn
     return 0;
 }
 
+/* B.3.2.3: a block function in sloppy eval code copies its value into the
+ * variable environment (genv.SetMutableBinding(F, fobj, false)), skipping the
+ * block and with environments a lookup by name would see first. The binding
+ * exists: the eval's prologue declared it with jsvm_env_def_var. */
+int jsvm_env_put_var(js_thread *t, js_env *env, js_key key, jsv val)
+{
+    for (js_env *e = env; e; e = e->outer) {
+        if (e->h.flags == JS_ENV_DECL) {
+            js_scope_desc *d = e->desc;
+            if (!d || !(d->flags & (JS_SCOPE_FUNCTION | JS_SCOPE_PARAMS))) continue;
+            int i = desc_find(e, key);
+            if (i >= 0) {
+                e->vars[i] = val;
+                return 0;
+            }
+            if (jsv_is_object(e->ext)) {
+                js_object *x = JSV_OBJ(e->ext);
+                js_shape_prop *pr = jsshape_find(x->shape, key);
+                if (pr) {
+                    x->slots[pr->slot] = val;
+                    return 0;
+                }
+            }
+            /* deleted since the prologue (delete of an eval var): SetMutableBinding
+             * on a missing binding in sloppy code does nothing observable here */
+            return 0;
+        }
+        if (e->h.flags == JS_ENV_GLOBAL) {
+            js_object *go = gobj_of(e);
+            return jsobj_set(t, go, key, val, jsv_object(go), 0) < 0 ? -1 : 0;
+        }
+    }
+    return 0;
+}
+
 /* ---- references resolved once (compound assignment through with/eval scopes) ---- */
 
 int jsvm_env_resolve(js_thread *t, js_env *env, js_key key, jsv *cont, jsv *k2)

@@ -201,6 +201,7 @@ int jsvm_env_resolve(js_thread *t, js_env *env, js_key key, jsv *cont, jsv *k2);
 jsv jsvm_ref_get(js_thread *t, jsv cont, jsv k, int strict);
 int jsvm_ref_put(js_thread *t, jsv cont, jsv k, jsv v, int strict);
 int jsvm_env_def_var(js_thread *t, js_env *env, js_key name, jsv fnval, int is_fn, int deletable);
+int jsvm_env_put_var(js_thread *t, js_env *env, js_key name, jsv val);
 /* Globals */
 jsv jsvm_global_get(js_thread *t, js_key name, int typeof_mode);
 int jsvm_global_put(js_thread *t, js_key name, jsv v, int strict);

@@ -933,6 +933,13 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         CHECKI(jsvm_env_def_var(t, f->env, key, JSV_UNDEFINED, 0, 1));
         NEXT();
     }
+    CASE(put_var_name) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        CHECKI(jsvm_env_put_var(t, f->env, key, sp[-1]));
+        sp--;
+        NEXT();
+    }
     CASE(def_eval_fn) {
         jsv key = K[rd32(pc)];
         pc += 8;

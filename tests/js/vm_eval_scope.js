@@ -35,4 +35,18 @@ try {
 check(err instanceof SuppressedError, true, "disposal error suppresses the body error");
 check(new Function("a", "b", "return a + b")(2, 3), 5, "Function constructor");
 check(Function("return this")(), globalThis, "Function constructor sloppy this");
+// Annex B.3.2: a block function in eval code keeps its own block binding and
+// copies its value into the variable environment when evaluated
+eval('{ function annexBlock() { annexBlock = 1; return "decl"; } }');
+check(typeof annexBlock, "function", "eval block function reaches the global var");
+check(annexBlock(), "decl", "assignment inside changes only the block binding");
+check(typeof annexBlock, "function", "var binding unchanged");
+(function () {
+    eval('if (true) function inIf() { inIf = 2; return "if"; } var copy = inIf;');
+    check(inIf(), "if", "eval if-function copied into the function var env");
+    check(typeof inIf, "function", "function var binding independent of the block binding");
+})();
+// and is skipped when the name is a parameter or `arguments`
+(function (p) { { function p() {} } check(p, 3, "parameter not overwritten"); })(3);
+(function () { { function arguments() {} } check(typeof arguments, "object", "arguments not overwritten"); })();
 print("vm_eval_scope ok");
