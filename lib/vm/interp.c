@@ -1377,13 +1377,17 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         if (f->flags & JSFR_CONSTRUCT) {
             if (!jsv_is_object(v)) {
                 if (f->this_box) {
+                    /* [[Construct]] checks the result after the callee context is
+                     * gone: the errors belong to the caller's realm */
                     if (!jsv_is_undefined(v)) {
+                        t->realm = f->saved_realm;
                         jsvm_throw_type_error(t, "Derived constructors may only return object or undefined");
                         sp = f->locals + f->bc->nlocals;   /* not catchable inside the constructor */
                         goto exception;
                     }
                     v = f->this_box->vars[0];
                     if (v == JSV_UNINITIALIZED) {
+                        t->realm = f->saved_realm;
                         jsvm_throw_reference_error(t, "Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
                         sp = f->locals + f->bc->nlocals;
                         goto exception;

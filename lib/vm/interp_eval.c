@@ -257,8 +257,10 @@ jsv jsvm_create_dynamic_function(js_thread *t, int kind, int argc, jsv *argv, js
         jsv proto = jsobj_get(t, JSV_OBJ(new_target), jskey_from_atom_id(t, JS_ATOM_prototype), new_target);
         if (proto == JSV_EXCEPTION) return proto;
         if (!jsv_is_object(proto)) {
-            /* the fallback of the new target's realm; approximated by the current realm */
-            proto = jsrt_intrinsic(t, fallback[kind]);
+            /* GetPrototypeFromConstructor: the fallback of the new target's realm */
+            js_realm *r = jsop_get_function_realm(t, JSV_OBJ(new_target));
+            if (!r) return JSV_EXCEPTION;
+            proto = r->intrinsics[fallback[kind]];
         }
         if (jsv_is_object(proto) && jsobj_set_prototype_of(t, JSV_OBJ(f), proto, JS_THROW) < 0) return JSV_EXCEPTION;
     }
