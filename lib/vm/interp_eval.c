@@ -228,6 +228,9 @@ jsv jsvm_create_dynamic_function(js_thread *t, int kind, int argc, jsv *argv, js
     uint32_t params_end = (uint32_t)len;
     ok = ok && buf_add(&src, &len, &cap, "\n) {", 4) == 0;
     uint32_t body_start = (uint32_t)len;
+    /* bodyString is LF + body + LF: the source text toString shows, and an
+     * HTML close comment may open the body */
+    ok = ok && buf_add(&src, &len, &cap, "\n", 1) == 0;
     if (ok) {
         size_t l;
         char *u = jsstr_to_utf8(body, &l);

@@ -49,4 +49,6 @@ check(typeof annexBlock, "function", "var binding unchanged");
 // and is skipped when the name is a parameter or `arguments`
 (function (p) { { function p() {} } check(p, 3, "parameter not overwritten"); })(3);
 (function () { { function arguments() {} } check(typeof arguments, "object", "arguments not overwritten"); })();
+check(Function("a", "b", "return a").toString(), "function anonymous(a,b\n) {\nreturn a\n}", "dynamic function source text");
+check(typeof Function("-->"), "function", "HTML close comment opens a dynamic function body");
 print("vm_eval_scope ok");
