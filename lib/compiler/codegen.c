@@ -1160,7 +1160,17 @@ static js_function_bc *compile_program(cg_unit *u, jsast_program *prog)
     }
     if (s) {
         if (fn->kind == JSAST_FN_EVAL && !c.strict) {
-            /* var-scoped names go to the caller's variable environment */
+            /* var-scoped names go to the caller's variable environment; all
+             * are checked before any is created (EvalDeclarationInstantiation) */
+            jsast_scope *vs = fn->var_scope ? fn->var_scope : s;
+            for (uint32_t i = vs->funcs.count; i-- > 0; ) {
+                jsast_function *df = vs->funcs.items[i]->u.func.fn;
+                if (df->name) cg_op_atom(&c, OP_chk_fn, df->name);
+            }
+            for (uint32_t i = 0; i < s->nbindings; i++) {
+                jsast_binding *b = s->bindings[i];
+                if (b->kind == JSAST_BIND_VAR) cg_op_atom(&c, OP_chk_var, b->name);
+            }
             for (uint32_t i = 0; i < s->nbindings; i++) {
                 jsast_binding *b = s->bindings[i];
                 if (b->kind == JSAST_BIND_VAR) cg_op_atom(&c, OP_def_var, b->name);

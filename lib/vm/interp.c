@@ -862,7 +862,7 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
     CASE(get_name) {
         jsv key = K[rd32(pc)];
         pc += 8;
-        v = jsvm_env_get_name(t, f->env, key, 0, NULL);
+        v = jsvm_env_get_name(t, f->env, key, STRICT ? JSVM_NAME_STRICT : 0, NULL);
         CHECK(v);
         *sp++ = v;
         NEXT();
@@ -870,7 +870,7 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
     CASE(typeof_name) {
         jsv key = K[rd32(pc)];
         pc += 8;
-        v = jsvm_env_get_name(t, f->env, key, 1, NULL);
+        v = jsvm_env_get_name(t, f->env, key, JSVM_NAME_TYPEOF | (STRICT ? JSVM_NAME_STRICT : 0), NULL);
         CHECK(v);
         *sp++ = v;
         NEXT();
@@ -879,7 +879,7 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         jsv key = K[rd32(pc)];
         pc += 8;
         jsv th = JSV_UNDEFINED;
-        v = jsvm_env_get_name(t, f->env, key, 0, &th);
+        v = jsvm_env_get_name(t, f->env, key, STRICT ? JSVM_NAME_STRICT : 0, &th);
         CHECK(v);
         sp[0] = v;
         sp[1] = th;
@@ -931,6 +931,18 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         jsv key = K[rd32(pc)];
         pc += 8;
         CHECKI(jsvm_env_def_var(t, f->env, key, JSV_UNDEFINED, 0, 1));
+        NEXT();
+    }
+    CASE(chk_var) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        CHECKI(jsvm_env_check_var(t, f->env, key, 0));
+        NEXT();
+    }
+    CASE(chk_fn) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        CHECKI(jsvm_env_check_var(t, f->env, key, 1));
         NEXT();
     }
     CASE(put_var_name) {

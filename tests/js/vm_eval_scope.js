@@ -51,4 +51,15 @@ check(typeof annexBlock, "function", "var binding unchanged");
 (function () { { function arguments() {} } check(typeof arguments, "object", "arguments not overwritten"); })();
 check(Function("a", "b", "return a").toString(), "function anonymous(a,b\n) {\nreturn a\n}", "dynamic function source text");
 check(typeof Function("-->"), "function", "HTML close comment opens a dynamic function body");
+// eval checks every declaration before creating any
+try { eval("var evalVarNotCreated; function NaN() {}"); } catch (e) {}
+check(Object.getOwnPropertyDescriptor(globalThis, "evalVarNotCreated"), undefined, "no var when a function cannot be declared");
+// `var arguments` does not hide the arguments object
+check((function () { return typeof arguments; var arguments = 1; })(), "object", "var arguments is the arguments object");
+check((function (a = 1) { var arguments; return typeof arguments; })(), "object", "var arguments starts with the object (parameter expressions)");
+// strict code: a with binding deleted during the lookup is a ReferenceError
+var withEnv = { gone: 0, get [Symbol.unscopables]() { delete withEnv.gone; return null; } };
+var withErr = null;
+with (withEnv) { try { (function () { "use strict"; return gone; })(); } catch (e) { withErr = e; } }
+check(withErr instanceof ReferenceError, true, "deleted with binding in strict code");
 print("vm_eval_scope ok");
