@@ -777,6 +777,14 @@ void cg_assign_pattern(cg_func *c, const jsast_node *t, int init)
     case JSAST_ARRAY_PATTERN:
         array_pattern(c, t, init);
         break;
+    case JSAST_CALL:
+        /* sloppy for-in/of head `f()`: the call runs, then the assignment
+         * fails (Runtime Errors for Function Call Assignment Targets) */
+        cg_emit(c, OP_drop);
+        cg_expr(c, t);
+        cg_emit(c, OP_drop);
+        cg_op_u32(c, OP_throw_ref, cg_atom_c(c, "Invalid assignment target"));
+        break;
     default:
         cg_emit(c, OP_drop);
         cg_op_u32(c, OP_throw_syntax, cg_atom_c(c, "Invalid destructuring assignment target"));

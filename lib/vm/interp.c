@@ -1702,7 +1702,7 @@ CASE(add)
     CASE(throw_ref) {
         jsv key = K[rd32(pc)];
         pc += 4;
-        jsvm_throw_with_key(t, JS_ERR_REFERENCE, "%s is not defined", key);
+        jsvm_throw_with_key(t, JS_ERR_REFERENCE, "%s", key);
         goto exception;
     }
     CASE(throw_type) {
