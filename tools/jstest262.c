@@ -435,6 +435,9 @@ static int install_host(jse_context *ctx, host *h)
     if (!dda) return -1;
     dda->h.flags |= JS_OBJ_HTMLDDA;
     if (jse_set(ctx, d, "IsHTMLDDA", jsv_object(dda)) < 0) return -1;
+    /* %AbstractModuleSource% is an intrinsic without a global binding */
+    jsv ams = jseapi_realm(ctx)->intrinsics[JS_INTR_AbstractModuleSource];
+    if (jsv_is_object(ams) && jse_set(ctx, d, "AbstractModuleSource", ams) < 0) return -1;
     return jse_define(ctx, global, "$262", d, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
 }
 
