@@ -620,6 +620,33 @@ static void object_pattern(cg_func *c, const jsast_node *p, int init)
             emit_member_put(c, target);
             continue;
         }
+        if (target->kind == JSAST_IDENT && !init && cg_ident_dynamic(c, target)) {
+            /* a name a with/eval scope may intercept: key, then ResolveBinding,
+             * then the value (KeyedBindingInitialization order) */
+            uint32_t stmp = cg_new_local(c, NULL), kt = cg_new_local(c, NULL);
+            cg_emit(c, OP_dup);
+            cg_op_u16(c, OP_put_loc, stmp);
+            if (pr->flags & JSAST_F_COMPUTED) {
+                cg_expr(c, k);
+                cg_emit(c, OP_to_propkey);
+            } else {
+                cg_op_u32(c, OP_push_const, cg_static_key(c, k));
+            }
+            cg_op_u16(c, OP_put_loc, kt);
+            if (has_rest) {
+                cg_op_u16(c, OP_get_loc, excl);
+                cg_op_u16(c, OP_get_loc, kt);
+                cg_emit(c, OP_append);
+                cg_emit(c, OP_drop);
+            }
+            cg_op_atom(c, OP_resolve_name, target->u.ident.name);
+            cg_op_u16(c, OP_get_loc, stmp);
+            cg_op_u16(c, OP_get_loc, kt);
+            cg_emit(c, OP_get_elem);
+            if (def) default_value(c, target, def);
+            cg_emit(c, OP_put_ref);
+            continue;
+        }
         cg_emit(c, OP_dup);
         if (pr->flags & JSAST_F_COMPUTED) {
             cg_expr(c, k);
