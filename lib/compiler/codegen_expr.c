@@ -872,8 +872,30 @@ static void emit_yield_star(cg_func *c, const jsast_node *n)
     cg_jump(c, OP_if_false, lnot0);
     cg_emit(c, OP_drop);
     if (c->is_async) {
-        /* yield the inner value; resumption gives recv mode */
+        /* yield the inner value; resumption gives recv mode. A return
+         * resumption awaits its value first (AsyncGeneratorUnwrapYieldResumption);
+         * a rejection becomes a throw resumption. */
+        int lplain = cg_new_label(c), lcaught = cg_new_label(c);
         cg_emit(c, OP_async_gen_yield);
+        cg_emit(c, OP_dup);
+        cg_push_i32(c, JSVM_RESUME_RETURN);
+        cg_emit(c, OP_seq);
+        cg_jump(c, OP_if_false, lplain);
+        cg_emit(c, OP_drop);                         /* it next recv */
+        uint32_t tmp = cg_new_local(c, NULL);
+        cg_op_u16(c, OP_put_loc, tmp);               /* it next */
+        cg_jump(c, OP_try, lcaught);
+        cg_op_u16(c, OP_get_loc, tmp);
+        cg_await(c);
+        cg_op_u16(c, OP_put_loc, tmp);
+        cg_emit(c, OP_end_try);
+        cg_op_u16(c, OP_get_loc, tmp);
+        cg_push_i32(c, JSVM_RESUME_RETURN);
+        cg_jump(c, OP_goto, lloop);
+        cg_label_here(c, lcaught);                   /* it next exc */
+        cg_push_i32(c, JSVM_RESUME_THROW);
+        cg_jump(c, OP_goto, lloop);
+        cg_label_here(c, lplain);
     } else {
         cg_emit(c, OP_yield_star_res);
     }
