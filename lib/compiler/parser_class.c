@@ -430,6 +430,24 @@ jsast_node *jsp_parse_import(jsparser *p)
         /* import defer * as ns from "x" (proposal): the only deferred form */
         n->flags |= JSAST_F_IMPORT_DEFER;
         jsp_next(p);
+    } else if (p->tok.type == T_IDENT && !p->tok.escaped && p->tok.str && jsast_str_eq_ascii(p->tok.str, "source")) {
+        /* import source x from "x" (source phase imports): `source` is the
+         * phase unless it is the default binding (import source from "x",
+         * import source, {a} from "x"); import source from from "x" binds `from` */
+        jstoken a, b;
+        int t2 = jsp_peek2(p, &a, &b);
+        int is_phase = a.type == T_IDENT &&
+                       (!(a.str == p->n[N_FROM] && !a.escaped) ||
+                        (t2 == T_IDENT && b.str == p->n[N_FROM] && !b.escaped));
+        if (is_phase) {
+            jsast_node *sp;
+            n->flags |= JSAST_F_IMPORT_SOURCE;
+            jsp_next(p);
+            sp = jsp_new(p, JSAST_IMPORT_NS, NULL);
+            sp->u.spec.local = local_binding(p);
+            jsp_push(p, jsp_finish(p, sp));
+            goto from;
+        }
     }
     if (p->tok.type == T_STRING) {
         n->u.import_decl.source = module_source(p);
