@@ -451,8 +451,8 @@ jsv jsvm_env_delete_name(js_thread *t, js_env *env, js_key key)
     return JSV_TRUE;
 }
 
-/* Eval var/function declaration into the variable environment reached from env. */
-/* The checks of EvalDeclarationInstantiation for one name and, when
+/* Eval var/function declaration into the variable environment reached from
+ * env: the checks of EvalDeclarationInstantiation for one name and, when
  * `create`, the binding itself. */
 static int def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn, int deletable, int create)
 {
@@ -554,17 +554,20 @@ int jsvm_env_put_var(js_thread *t, js_env *env, js_key key, jsv val)
                 e->vars[i] = val;
                 return 0;
             }
-            if (jsv_is_object(e->ext)) {
-                js_object *x = JSV_OBJ(e->ext);
-                js_shape_prop *pr = jsshape_find(x->shape, key);
-                if (pr) {
-                    x->slots[pr->slot] = val;
-                    return 0;
-                }
+            if (!jsv_is_object(e->ext)) {
+                js_object *x = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
+                if (!x) return -1;
+                e->ext = jsv_object(x);
             }
-            /* deleted since the prologue (delete of an eval var): SetMutableBinding
-             * on a missing binding in sloppy code does nothing observable here */
-            return 0;
+            js_object *x = JSV_OBJ(e->ext);
+            js_shape_prop *pr = jsshape_find(x->shape, key);
+            if (pr) {
+                x->slots[pr->slot] = val;
+                return 0;
+            }
+            /* deleted since the prologue: sloppy SetMutableBinding creates it
+             * again (a deletable binding, as eval made it) */
+            return jsobj_define_value(t, x, key, val, JS_PROP_C_W_E);
         }
         if (e->h.flags == JS_ENV_GLOBAL) {
             js_object *go = gobj_of(e);
