@@ -1020,7 +1020,8 @@ static void emit_call(cg_func *c, const jsast_node *n, int tail)
     emit_args(c, &n->u.call.args, &spread);
     cg_pos(c, n);
     if (spread) {
-        cg_emit(c, is_eval ? OP_eval_spread : OP_call_spread);
+        cg_emit(c, is_eval ? OP_eval_spread :
+                   (tail && !(n->flags & (JSAST_F_OPTIONAL | JSAST_F_IN_CHAIN))) ? OP_tail_call_spread : OP_call_spread);
     } else {
         /* a tail call never reaches the `return` after it when the callee
          * can take over this frame; otherwise it is an ordinary call */

@@ -619,6 +619,36 @@ static inline int is_plain_bc(jsv fnv)
     return !(((js_function *)o)->bc->flags & (JSFB_CLASS_CTOR | JSFB_GENERATOR | JSFB_ASYNC));
 }
 
+/* PrepareForTailCall for a call in tail position: the plain bytecode callee
+ * fn takes over f's frame slot and stack area, so strict tail recursion runs
+ * in constant space. Returns the callee's frame; NULL with *err = 0 when f
+ * cannot be given up (a [[Construct]] checks the result, generator and async
+ * bodies keep their frame) or the area is too small: the caller then makes
+ * an ordinary call. *err = 1: ToObject(this) threw, f is intact; 2 (3 when f
+ * was entered from C): cannot happen (space was checked), f is gone. */
+static js_frame *tail_replace(js_thread *t, js_frame *f, js_function *fn, jsv this_val,
+                              const jsv *args, int argc, int *err)
+{
+    js_function_bc *nbc = fn->bc;
+    jsv *nb = f->base;
+    int np = nbc->nparams;
+    *err = 0;
+    if ((f->flags & JSFR_CONSTRUCT) || !jsv_is_undefined(f->gen) ||
+        nb + 2 + (argc > np ? argc : np) + nbc->nlocals + nbc->stack_size + 16 > t->stack_limit)
+        return NULL;
+    jsv th;
+    if (bind_this(t, fn, this_val, &th) < 0) { *err = 1; return NULL; }
+    int fl = f->flags & JSFR_C_ENTRY;
+    if (argc) memmove(nb + 2, args, (size_t)argc * sizeof(jsv));
+    nb[0] = jsv_object(fn);
+    nb[1] = th;
+    jsvm_leave_frame(t, f);
+    t->stack_top = nb + 2 + argc;
+    js_frame *nf = jsvm_enter_frame(t, fn, nb, argc, th, JSV_UNDEFINED, fl);
+    if (!nf) *err = fl ? 3 : 2;
+    return nf;
+}
+
 jsv jsvm_run_frame(js_thread *t, js_frame *f)
 {
 #if defined(__GNUC__)
@@ -1243,12 +1273,8 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
     }
     CASE(tail_call)
     CASE(tail_eval) {
-        /* PrepareForTailCall: the callee takes over this frame's slot and
-         * stack area, so strict tail recursion runs in constant space. Only
-         * when nothing of this frame is needed after the call: not a
-         * [[Construct]] (the result is checked), not a generator/async
-         * body; the callee is a plain bytecode function (others, including
-         * class constructors, go through the ordinary call). */
+        /* plain bytecode callees take over this frame (tail_replace); others,
+         * including class constructors, get an ordinary call */
         int op = pc[-1];
         int argc = rd16(pc);
         pc += 2;
@@ -1263,35 +1289,17 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         }
         if (is_plain_bc(base[0])) {
             js_function *fn = (js_function *)JSV_OBJ(base[0]);
-            js_function_bc *nbc = fn->bc;
-            jsv *nb = f->base;
-            int np = nbc->nparams;
-            if (!(f->flags & JSFR_CONSTRUCT) && jsv_is_undefined(f->gen) && nb <= base &&
-                nb + 2 + (argc > np ? argc : np) + nbc->nlocals + nbc->stack_size + 16 <= t->stack_limit) {
-                jsv th;
-                f->pc = pc;
-                f->sp = sp;
-                if (bind_this(t, fn, base[1], &th) < 0) goto exception;
-                int fl = f->flags & JSFR_C_ENTRY;
-                base[1] = th;
-                memmove(nb, base, (size_t)(argc + 2) * sizeof(jsv));
-                jsvm_leave_frame(t, f);
-                t->stack_top = nb + 2 + argc;
-                js_frame *nf = jsvm_enter_frame(t, fn, nb, argc, th, JSV_UNDEFINED, fl);
-                if (!nf) {
-                    /* cannot happen (space was checked above); fail safely */
-                    if (fl) return JSV_EXCEPTION;
-                    f = t->frame;
-                    RELOAD();
-                    goto exception;
-                }
-                f = nf;
-                RELOAD();
-                NEXT();
-            }
+            int err;
+            f->pc = pc;
+            f->sp = sp;
+            js_frame *nf = tail_replace(t, f, fn, base[1], base + 2, argc, &err);
+            if (nf) { f = nf; RELOAD(); NEXT(); }
+            if (err == 1) goto exception;
+            if (err == 3) return JSV_EXCEPTION;
+            if (err == 2) { f = t->frame; RELOAD(); goto exception; }
             f->pc = pc;
             f->sp = base;
-            js_frame *nf = jsvm_enter_frame(t, fn, base, argc, base[1], JSV_UNDEFINED, 0);
+            nf = jsvm_enter_frame(t, fn, base, argc, base[1], JSV_UNDEFINED, 0);
             if (!nf) goto exception;
             f = nf;
             RELOAD();
@@ -1300,6 +1308,27 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         v = jsvm_call(t, base[0], base[1], argc, base + 2);
         CHECK(v);
         sp = base;
+        *sp++ = v;
+        NEXT();
+    }
+    CASE(tail_call_spread) {
+        jsv *args; uint32_t n;
+        if (jsvm_array_to_list(t, sp[-1], &args, &n) < 0) goto exception;
+        if (is_plain_bc(sp[-3])) {
+            int err;
+            f->pc = pc;
+            f->sp = sp;
+            js_frame *nf = tail_replace(t, f, (js_function *)JSV_OBJ(sp[-3]), sp[-2], args, (int)n, &err);
+            if (nf || err) free(args);
+            if (nf) { f = nf; RELOAD(); NEXT(); }
+            if (err == 1) goto exception;
+            if (err == 3) return JSV_EXCEPTION;
+            if (err == 2) { f = t->frame; RELOAD(); goto exception; }
+        }
+        v = jsvm_call(t, sp[-3], sp[-2], (int)n, args);
+        free(args);
+        CHECK(v);
+        sp -= 3;
         *sp++ = v;
         NEXT();
     }

@@ -72,3 +72,5 @@ check(withEval(1), 2, "direct eval in tail position");
 function boom() { throw new Error("boom"); }
 function callsBoom() { return boom(); }
 try { callsBoom(); } catch (e) { check(/boom/.test(String(e.stack)), true, "stack names the thrower"); }
+function spreadDown(n) { return n === 0 ? "spread" : spreadDown(...[n - 1]); }
+check(spreadDown(N), "spread", "spread call in tail position");
