@@ -263,8 +263,6 @@ static void parse_auto_accessor(jsparser *p, classctx *cc, jsast_class *cls, int
     int computed = 0;
     char hidden[32];
     jsast_node *key = jsp_parse_property_key(p, 1, &computed), *skey, *field, *get, *set;
-    if (computed)
-        jslex_error(p, &key_start, "Computed auto-accessor names are not supported");
     if (key->kind != JSAST_PRIVATE_NAME && key_is(p, key, 0, N_CONSTRUCTOR))
         jslex_error(p, &key_start, "Classes may not have a field named 'constructor'");
     if (is_static && key->kind != JSAST_PRIVATE_NAME && key_is(p, key, 0, N_PROTOTYPE))
@@ -288,7 +286,14 @@ static void parse_auto_accessor(jsparser *p, classctx *cc, jsast_class *cls, int
     get->u.method.kind = JSAST_METHOD_GET;
     get->u.method.value = accessor_fn(p, cls, is_static, 0, skey->u.priv.decl, el_start);
     set = jsp_new(p, JSAST_METHOD, el_start);
-    set->u.method.key = key;
+    if (computed) {
+        /* the name is evaluated once: the setter reuses the getter's key */
+        jsast_node *ph = jsp_finish(p, jsp_new(p, JSAST_NULL, &key_start));
+        set->u.method.key = ph;
+        get->flags |= JSAST_F_COMPUTED;
+        set->flags |= JSAST_F_COMPUTED | JSAST_F_SHARED_KEY;
+    } else
+        set->u.method.key = key;
     set->u.method.kind = JSAST_METHOD_SET;
     set->u.method.value = accessor_fn(p, cls, is_static, 1, skey->u.priv.decl, el_start);
     if (is_static) {

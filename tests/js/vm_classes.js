@@ -75,4 +75,9 @@ check(typeof axd.get + typeof axd.set + axd.enumerable, "functionfunctionfalse",
 var axErr = null;
 try { axd.get.call({}); } catch (e) { axErr = e; }
 check(axErr instanceof TypeError, true, "getter on an object without the storage");
+var akCount = 0;
+function akKey() { akCount++; return "k" + akCount; }
+class AutoComputed { accessor [akKey()] = 1; static accessor [akKey()] = 2; }
+check(akCount, 2, "computed auto-accessor names are evaluated once");
+check(new AutoComputed().k1 + AutoComputed.k2, 3, "computed auto-accessors");
 print("vm_classes ok");
