@@ -150,6 +150,16 @@ static const char *skip_ws(const char *p)
     return p;
 }
 
+/* Front matter lines may end in LF, CRLF or a lone CR (test262 has files
+ * written with CR line terminators). */
+static int is_eol(char c) { return c == '\n' || c == '\r'; }
+
+static const char *next_line(const char *p, const char *end)
+{
+    if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n') return p + 2;
+    return p < end ? p + 1 : end;
+}
+
 /* Parses "[a, b]" or a following "  - a" list into items via cb. Returns the
  * position after what it consumed. */
 static const char *parse_list(const char *p, const char *end, void (*cb)(meta *, const char *, size_t), meta *m)
@@ -160,24 +170,24 @@ static const char *parse_list(const char *p, const char *end, void (*cb)(meta *,
         while (p < end && *p != ']') {
             p = skip_ws(p);
             const char *s = p;
-            while (p < end && *p != ',' && *p != ']' && *p != '\n') p++;
+            while (p < end && *p != ',' && *p != ']' && !is_eol(*p)) p++;
             const char *e = p;
             while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
             if (e > s) cb(m, s, e - s);
             if (*p == ',') p++;
-            if (*p == '\n') break;
+            if (is_eol(*p)) break;
         }
         return p;
     }
     /* block list on the following lines */
-    while (p < end && *p != '\n') p++;
+    while (p < end && !is_eol(*p)) p++;
     while (p < end) {
-        const char *line = p + 1;
+        const char *line = next_line(p, end);
         const char *q = skip_ws(line);
         if (*q != '-') break;
         q = skip_ws(q + 1);
         const char *e = q;
-        while (e < end && *e != '\n') e++;
+        while (e < end && !is_eol(*e)) e++;
         const char *ee = e;
         while (ee > q && (ee[-1] == ' ' || ee[-1] == '\t' || ee[-1] == '\r')) ee--;
         if (ee > q) cb(m, q, ee - q);
@@ -228,8 +238,8 @@ static void parse_meta(const char *src, meta *m)
     int in_negative = 0;
     while (p < end) {
         const char *line = p;
-        const char *eol = memchr(line, '\n', end - line);
-        if (!eol) eol = end;
+        const char *eol = line;
+        while (eol < end && !is_eol(*eol)) eol++;
         int indented = (*line == ' ' || *line == '\t');
         const char *q = skip_ws(line);
         if (!indented) in_negative = 0;
@@ -245,7 +255,7 @@ static void parse_meta(const char *src, meta *m)
         } else if (in_negative && !strncmp(q, "type:", 5)) {
             copy_word(m->type, sizeof m->type, q + 5);
         }
-        p = (eol < end) ? eol + 1 : end;
+        p = next_line(eol, end);
     }
 }
 

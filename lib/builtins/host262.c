@@ -2,8 +2,8 @@
  * host262.c - test262's host-defined object $262 (test262 INTERPRETING.md)
  * behind jse_install_test262_host, for the project's test hosts (jstest262,
  * jsrun --test262-host): createRealm, evalScript, detachArrayBuffer, gc,
- * global, IsHTMLDDA, and agent (agent262.c) on an agent cluster the runtime's
- * thread owns until jse_runtime_free. Host globals such as print stay with the
+ * global, IsHTMLDDA, AbstractModuleSource, and agent (agent262.c) on the
+ * agent cluster of the thread's event loop (until jse_runtime_free). Host globals such as print stay with the
  * host. Must not touch buffer internals (arraybuffer.c detaches) nor the
  * cluster's fields (lib/threads).
  */
@@ -100,6 +100,10 @@ int jse_install_test262_host(jse_context *ctx, int can_block)
         return JSE_EXCEPTION;
     dda->h.flags |= JS_OBJ_HTMLDDA;
     if (jse_set(ctx, d, "IsHTMLDDA", jsv_object(dda)) < 0)
+        return JSE_EXCEPTION;
+    /* %AbstractModuleSource% is an intrinsic without a global binding */
+    jsv ams = jseapi_realm(ctx)->intrinsics[JS_INTR_AbstractModuleSource];
+    if (jsv_is_object(ams) && jse_set(ctx, d, "AbstractModuleSource", ams) < 0)
         return JSE_EXCEPTION;
     return jse_define(ctx, global, "$262", d, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
 }

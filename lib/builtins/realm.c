@@ -37,6 +37,7 @@ int jsbi_init_shadowrealm(js_thread *t, js_realm *realm) __attribute__((weak));
 int jsbi_init_temporal(js_thread *t, js_realm *realm) __attribute__((weak));
 int jsbi_init_generator(js_thread *t, js_realm *realm) __attribute__((weak));
 int jsbi_init_structuredclone(js_thread *t, js_realm *realm) __attribute__((weak));
+int jsbi_init_modulesource(js_thread *t, js_realm *realm) __attribute__((weak));
 
 typedef int (*jsbi_init_fn)(js_thread *t, js_realm *realm);
 
@@ -72,6 +73,7 @@ int jsbi_init_realm(js_thread *t, js_realm *realm)
     jsbi_init_temporal,
     jsbi_init_generator,
     jsbi_init_structuredclone,
+    jsbi_init_modulesource,
     };
     js_realm *saved = t->realm;
     t->realm = realm;

@@ -203,7 +203,9 @@ typedef enum jsast_kind {
 #define JSAST_F_ANNEXB       0x00008000u  /* FUNC_DECL: Annex B.3.3 var copy (fn->annexb_var) */
 #define JSAST_F_TDZ          0x00010000u  /* IDENT reference may see an uninitialized binding */
 #define JSAST_F_IMPORT_DEFER 0x00020000u  /* IMPORT_CALL: import.defer(...); IMPORT_DECL: import defer * as (proposal) */
-#define JSAST_F_IMPORT_SOURCE 0x00040000u /* IMPORT_CALL: import.source(...) (proposal) */
+#define JSAST_F_IMPORT_SOURCE 0x00040000u /* IMPORT_CALL: import.source(...); IMPORT_DECL: import source x (proposal) */
+#define JSAST_F_SHARED_KEY   0x00080000u  /* METHOD (F_COMPUTED): the key is the previous element's key value
+                                             (auto-accessor setter); its key node is a placeholder */
 /* Bits 0x10000000 and up are parser-internal scratch; ignore them. */
 
 /* VAR_DECL kinds */

@@ -722,6 +722,27 @@ void cg_unwind_to(cg_func *c, cg_block *target, int for_return)
     c->depth = saved_depth;
 }
 
+/* IsInTailPosition for a `return` being compiled (ES2024 15.10.1): strict,
+ * non-async, non-generator function code, and nothing left to run after the
+ * call: no enclosing try block (its handler must stay live), finally, iterator
+ * to close or resources to dispose. A finally or catch block itself is fine. */
+int cg_tail_ok(cg_func *c)
+{
+    if (!c->strict || c->is_async || c->is_generator || !c->ast) return 0;
+    switch (c->ast->kind) {
+    case JSAST_FN_NORMAL: case JSAST_FN_ARROW: case JSAST_FN_METHOD: case JSAST_FN_GETTER:
+    case JSAST_FN_SETTER: case JSAST_FN_CLASS_CTOR: case JSAST_FN_DERIVED_CTOR:
+        break;
+    default:
+        return 0;
+    }
+    for (cg_block *b = c->blocks; b; b = b->prev)
+        if (b->kind == BK_TRY || b->kind == BK_FINALLY || b->kind == BK_FOR_OF || b->kind == BK_FOR_AWAIT ||
+            b->kind == BK_DSTR || b->kind == BK_USING)
+            return 0;
+    return 1;
+}
+
 /* `return` with the value on the stack. */
 void cg_emit_return(cg_func *c)
 {
@@ -1139,7 +1160,17 @@ static js_function_bc *compile_program(cg_unit *u, jsast_program *prog)
     }
     if (s) {
         if (fn->kind == JSAST_FN_EVAL && !c.strict) {
-            /* var-scoped names go to the caller's variable environment */
+            /* var-scoped names go to the caller's variable environment; all
+             * are checked before any is created (EvalDeclarationInstantiation) */
+            jsast_scope *vs = fn->var_scope ? fn->var_scope : s;
+            for (uint32_t i = vs->funcs.count; i-- > 0; ) {
+                jsast_function *df = vs->funcs.items[i]->u.func.fn;
+                if (df->name) cg_op_atom(&c, OP_chk_fn, df->name);
+            }
+            for (uint32_t i = 0; i < s->nbindings; i++) {
+                jsast_binding *b = s->bindings[i];
+                if (b->kind == JSAST_BIND_VAR) cg_op_atom(&c, OP_chk_var, b->name);
+            }
             for (uint32_t i = 0; i < s->nbindings; i++) {
                 jsast_binding *b = s->bindings[i];
                 if (b->kind == JSAST_BIND_VAR) cg_op_atom(&c, OP_def_var, b->name);

@@ -76,6 +76,8 @@ typedef struct cg_func {
     int field_key_slot;           /* computed field key env slot, or -1 */
     const jsast_str *field_priv;  /* private field name (without '#') for NamedEvaluation */
     int using_local;              /* local holding the innermost using-resource list, or -1 */
+    const jsast_node *tail;       /* the expression being compiled is in tail position if it is
+                                     this node (cg_expr consumes it; see cg_tail_ok) */
 } cg_func;
 
 typedef struct cg_unit {
@@ -148,6 +150,7 @@ js_function_bc *jscomp_compile_program(js_thread *t, jsast_program *prog, const 
 js_function_bc *cg_compile_function(cg_func *parent, jsast_function *fn, const jsast_str *name_hint);
 void cg_emit_closure(cg_func *c, jsast_function *fn, const jsast_str *name_hint);
 void cg_emit_return(cg_func *c);   /* value on stack */
+int cg_tail_ok(cg_func *c);        /* may a `return` here end in a tail call? */
 
 /* codegen_stmt.c */
 void cg_stmt(cg_func *c, const jsast_node *n);

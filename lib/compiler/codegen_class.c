@@ -255,6 +255,7 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     cg_emit_u32(c, cg_const(c, jsv_cell(cbc)));
     cg_emit_u8(c, cls->heritage ? 1 : 0);
     /* [ctor proto] */
+    uint32_t shared_key = 0;
     for (uint32_t i = 0; i < ne && !c->unit->failed; i++) {
         const jsast_node *e = cls->elements.items[i];
         cg_pos(c, e);
@@ -283,8 +284,19 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
             }
             if (st) cg_emit(c, OP_swap);
             if (e->flags & JSAST_F_COMPUTED) {
-                cg_expr(c, k);
-                cg_emit(c, OP_to_propkey);
+                const jsast_node *nx = i + 1 < ne ? cls->elements.items[i + 1] : NULL;
+                if (e->flags & JSAST_F_SHARED_KEY) {
+                    cg_op_u16(c, OP_get_loc, shared_key);
+                } else {
+                    cg_expr(c, k);
+                    cg_emit(c, OP_to_propkey);
+                    if (nx && nx->kind == JSAST_METHOD && (nx->flags & JSAST_F_SHARED_KEY)) {
+                        /* auto-accessor: the setter takes the same key value */
+                        shared_key = cg_new_local(c, NULL);
+                        cg_emit(c, OP_dup);
+                        cg_op_u16(c, OP_put_loc, shared_key);
+                    }
+                }
                 cg_emit_closure(c, fn, NULL);
                 cg_op_u8(c, OP_def_method_c, kind | 16);
             } else {

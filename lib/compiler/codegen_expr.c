@@ -620,6 +620,33 @@ static void object_pattern(cg_func *c, const jsast_node *p, int init)
             emit_member_put(c, target);
             continue;
         }
+        if (target->kind == JSAST_IDENT && !init && cg_ident_dynamic(c, target)) {
+            /* a name a with/eval scope may intercept: key, then ResolveBinding,
+             * then the value (KeyedBindingInitialization order) */
+            uint32_t stmp = cg_new_local(c, NULL), kt = cg_new_local(c, NULL);
+            cg_emit(c, OP_dup);
+            cg_op_u16(c, OP_put_loc, stmp);
+            if (pr->flags & JSAST_F_COMPUTED) {
+                cg_expr(c, k);
+                cg_emit(c, OP_to_propkey);
+            } else {
+                cg_op_u32(c, OP_push_const, cg_static_key(c, k));
+            }
+            cg_op_u16(c, OP_put_loc, kt);
+            if (has_rest) {
+                cg_op_u16(c, OP_get_loc, excl);
+                cg_op_u16(c, OP_get_loc, kt);
+                cg_emit(c, OP_append);
+                cg_emit(c, OP_drop);
+            }
+            cg_op_atom(c, OP_resolve_name, target->u.ident.name);
+            cg_op_u16(c, OP_get_loc, stmp);
+            cg_op_u16(c, OP_get_loc, kt);
+            cg_emit(c, OP_get_elem);
+            if (def) default_value(c, target, def);
+            cg_emit(c, OP_put_ref);
+            continue;
+        }
         cg_emit(c, OP_dup);
         if (pr->flags & JSAST_F_COMPUTED) {
             cg_expr(c, k);
@@ -777,6 +804,14 @@ void cg_assign_pattern(cg_func *c, const jsast_node *t, int init)
     case JSAST_ARRAY_PATTERN:
         array_pattern(c, t, init);
         break;
+    case JSAST_CALL:
+        /* sloppy for-in/of head `f()`: the call runs, then the assignment
+         * fails (Runtime Errors for Function Call Assignment Targets) */
+        cg_emit(c, OP_drop);
+        cg_expr(c, t);
+        cg_emit(c, OP_drop);
+        cg_op_u32(c, OP_throw_ref, cg_atom_c(c, "Invalid assignment target"));
+        break;
     default:
         cg_emit(c, OP_drop);
         cg_op_u32(c, OP_throw_syntax, cg_atom_c(c, "Invalid destructuring assignment target"));
@@ -837,8 +872,30 @@ static void emit_yield_star(cg_func *c, const jsast_node *n)
     cg_jump(c, OP_if_false, lnot0);
     cg_emit(c, OP_drop);
     if (c->is_async) {
-        /* yield the inner value; resumption gives recv mode */
+        /* yield the inner value; resumption gives recv mode. A return
+         * resumption awaits its value first (AsyncGeneratorUnwrapYieldResumption);
+         * a rejection becomes a throw resumption. */
+        int lplain = cg_new_label(c), lcaught = cg_new_label(c);
         cg_emit(c, OP_async_gen_yield);
+        cg_emit(c, OP_dup);
+        cg_push_i32(c, JSVM_RESUME_RETURN);
+        cg_emit(c, OP_seq);
+        cg_jump(c, OP_if_false, lplain);
+        cg_emit(c, OP_drop);                         /* it next recv */
+        uint32_t tmp = cg_new_local(c, NULL);
+        cg_op_u16(c, OP_put_loc, tmp);               /* it next */
+        cg_jump(c, OP_try, lcaught);
+        cg_op_u16(c, OP_get_loc, tmp);
+        cg_await(c);
+        cg_op_u16(c, OP_put_loc, tmp);
+        cg_emit(c, OP_end_try);
+        cg_op_u16(c, OP_get_loc, tmp);
+        cg_push_i32(c, JSVM_RESUME_RETURN);
+        cg_jump(c, OP_goto, lloop);
+        cg_label_here(c, lcaught);                   /* it next exc */
+        cg_push_i32(c, JSVM_RESUME_THROW);
+        cg_jump(c, OP_goto, lloop);
+        cg_label_here(c, lplain);
     } else {
         cg_emit(c, OP_yield_star_res);
     }
@@ -890,7 +947,7 @@ static void emit_args(cg_func *c, const jsast_list *args, int *spread_out)
     *spread_out = 0;
 }
 
-static void emit_call(cg_func *c, const jsast_node *n)
+static void emit_call(cg_func *c, const jsast_node *n, int tail)
 {
     const jsast_node *callee = n->u.call.callee;
     int spread, argc = (int)n->u.call.args.count;
@@ -963,9 +1020,15 @@ static void emit_call(cg_func *c, const jsast_node *n)
     emit_args(c, &n->u.call.args, &spread);
     cg_pos(c, n);
     if (spread) {
-        cg_emit(c, is_eval ? OP_eval_spread : OP_call_spread);
+        cg_emit(c, is_eval ? OP_eval_spread :
+                   (tail && !(n->flags & (JSAST_F_OPTIONAL | JSAST_F_IN_CHAIN))) ? OP_tail_call_spread : OP_call_spread);
     } else {
-        cg_op_u16(c, is_eval ? OP_eval : OP_call, argc);
+        /* a tail call never reaches the `return` after it when the callee
+         * can take over this frame; otherwise it is an ordinary call */
+        if (tail && !(n->flags & (JSAST_F_OPTIONAL | JSAST_F_IN_CHAIN)))
+            cg_op_u16(c, is_eval ? OP_tail_eval : OP_tail_call, argc);
+        else
+            cg_op_u16(c, is_eval ? OP_eval : OP_call, argc);
         cg_adjust(c, -(argc + 2));
     }
 }
@@ -981,7 +1044,7 @@ static void emit_new(cg_func *c, const jsast_node *n)
     else { cg_op_u16(c, OP_new, argc); cg_adjust(c, -(argc + 2)); }
 }
 
-static void emit_tagged(cg_func *c, const jsast_node *n)
+static void emit_tagged(cg_func *c, const jsast_node *n, int tail)
 {
     const jsast_node *tag = n->u.tagged.tag, *q = n->u.tagged.quasi;
     if (tag->kind == JSAST_MEMBER) {
@@ -1001,7 +1064,7 @@ static void emit_tagged(cg_func *c, const jsast_node *n)
     for (uint32_t i = 0; i < q->u.tmpl.exprs.count; i++) cg_expr(c, q->u.tmpl.exprs.items[i]);
     int argc = 1 + (int)q->u.tmpl.exprs.count;
     cg_pos(c, n);
-    cg_op_u16(c, OP_call, argc);
+    cg_op_u16(c, tail ? OP_tail_call : OP_call, argc);
     cg_adjust(c, -(argc + 2));
 }
 
@@ -1084,6 +1147,9 @@ void cg_expr(cg_func *c, const jsast_node *n)
     if (c->unit->failed) return;
     if (jsvm_check_stack(c->unit->t) < 0) { c->unit->failed = 1; return; }
     js_thread *t = c->unit->t;
+    /* tail position passes only to the operands whose value is the result */
+    int tail = c->tail == n;
+    c->tail = NULL;
     switch (n->kind) {
     case JSAST_IDENT:
         cg_get_binding(c, n);
@@ -1111,7 +1177,7 @@ void cg_expr(cg_func *c, const jsast_node *n)
         break;
     }
     case JSAST_TEMPLATE: emit_template(c, n); break;
-    case JSAST_TAGGED_TEMPLATE: emit_tagged(c, n); break;
+    case JSAST_TAGGED_TEMPLATE: emit_tagged(c, n, tail); break;
     case JSAST_THIS: cg_pos(c, n); cg_emit(c, OP_push_this); break;
     case JSAST_ARRAY: emit_array(c, n); break;
     case JSAST_OBJECT: emit_object(c, n); break;
@@ -1163,6 +1229,7 @@ void cg_expr(cg_func *c, const jsast_node *n)
         cg_expr(c, n->u.binary.left);
         logical_skip(c, n->u.binary.op, lend);
         cg_emit(c, OP_drop);
+        if (tail) c->tail = n->u.binary.right;
         cg_expr(c, n->u.binary.right);
         cg_label_here(c, lend);
         break;
@@ -1174,14 +1241,16 @@ void cg_expr(cg_func *c, const jsast_node *n)
     case JSAST_CONDITIONAL: {
         int lelse = cg_new_label(c), lend = cg_new_label(c);
         cg_cond_jump(c, n->u.cond.test, 0, lelse);
+        if (tail) c->tail = n->u.cond.cons;
         cg_expr(c, n->u.cond.cons);
         cg_jump(c, OP_goto, lend);
         cg_label_here(c, lelse);
+        if (tail) c->tail = n->u.cond.alt;
         cg_expr(c, n->u.cond.alt);
         cg_label_here(c, lend);
         break;
     }
-    case JSAST_CALL: emit_call(c, n); break;
+    case JSAST_CALL: emit_call(c, n, tail); break;
     case JSAST_NEW: emit_new(c, n); break;
     case JSAST_MEMBER:
         emit_member_ref(c, n);
@@ -1200,6 +1269,7 @@ void cg_expr(cg_func *c, const jsast_node *n)
     }
     case JSAST_SEQUENCE:
         for (uint32_t i = 0; i < n->u.list.count; i++) {
+            if (tail && i + 1 == n->u.list.count) c->tail = n->u.list.items[i];
             cg_expr(c, n->u.list.items[i]);
             if (i + 1 < n->u.list.count) cg_emit(c, OP_drop);
         }

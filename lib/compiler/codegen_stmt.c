@@ -627,8 +627,11 @@ void cg_stmt(cg_func *c, const jsast_node *n)
                 cg_op_u8(c, OP_set_name_c, 0);
                 cg_emit(c, OP_nip);
             } else cg_expr(c, n->u.arg.arg);
-        } else if (n->u.arg.arg) cg_expr(c, n->u.arg.arg);
-        else cg_emit(c, OP_undef);
+        } else if (n->u.arg.arg) {
+            if (cg_tail_ok(c)) c->tail = n->u.arg.arg;
+            cg_expr(c, n->u.arg.arg);
+            c->tail = NULL;
+        } else cg_emit(c, OP_undef);
         if (!n->u.arg.arg) c->no_await_return++;   /* `return;` does not await in async generators */
         cg_emit_return(c);
         if (!n->u.arg.arg) c->no_await_return--;
@@ -683,6 +686,7 @@ void cg_stmt(cg_func *c, const jsast_node *n)
             cg_get_binding_b(c, b, fn->name, 0, 0);
             jsast_binding *vb = fn->annexb_var;
             if (ST_KIND(vb->user) == ST_GLOBAL || vb->scope->kind == JSAST_SCOPE_SCRIPT) cg_op_atom(c, OP_put_global, fn->name);
+            else if (ST_KIND(vb->user) == ST_NAME) cg_op_atom(c, OP_put_var_name, fn->name);
             else cg_put_binding_b(c, vb, fn->name, 1, 0, 0);
         }
         break;

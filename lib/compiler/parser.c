@@ -647,11 +647,10 @@ static int using_decl_kind(jsparser *p, int in_for)
         jsp_peek(p, &a);
         if (a.type == T_IDENT && !a.nl_before) {
             if (in_for && a.str == p->n[N_OF] && !a.escaped) {
-                /* for (using of ...): `using` is an identifier unless `of` is
-                 * the bound name: for (using of of x), for (using of = v;;) */
-                jstoken b2;
-                int t2 = jsp_peek2(p, NULL, &b2);
-                if (!((t2 == T_IDENT && b2.str == p->n[N_OF]) || t2 == T_ASSIGN))
+                /* for (using of ...): `using` is an identifier unless this is
+                 * for (using of = v;;); the for-of form has [lookahead ≠ using of],
+                 * so for (using of of x) iterates `of x` into `using` */
+                if (jsp_peek2(p, NULL, NULL) != T_ASSIGN)
                     return -1;
             }
             return JSAST_VAR_USING;

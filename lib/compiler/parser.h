@@ -36,7 +36,7 @@ typedef struct jsparse_options {
     const uint16_t *const *private_names;
     const uint32_t *private_name_lens;
     uint32_t nprivate_names;
-    /* CreateDynamicFunction: the source is "<prefix>(" P "\n) {" B "\n}" as the
+    /* CreateDynamicFunction: the source is "<prefix>(" P "\n) {\n" B "\n}" as the
      * spec assembles it; params_end is the offset of the "\n)" that closes the
      * parameters and body_start the offset just after the "{" opening the body
      * (offsets in the input units: bytes for UTF-8, code units for UTF-16).

@@ -4,6 +4,7 @@
  * import/export declarations with import attributes.
  * Builds arena nodes only; never touches a runtime.
  */
+#include <stdio.h>
 #include <string.h>
 #include "parser_int.h"
 
@@ -191,6 +192,124 @@ static jsast_node *parse_field_init(jsparser *p, jsast_class *cls, int is_static
     return jsp_finish(p, node);
 }
 
+/* The getter or setter of an auto-accessor: `return this.#storage` or
+ * `this.#storage = value`, written as the tree a parse of that text gives. */
+static jsast_node *accessor_fn(jsparser *p, jsast_class *cls, int is_static, int setter,
+                               jsast_private_name *storage, const jspos *start)
+{
+    int kind = setter ? JSAST_FN_SETTER : JSAST_FN_GETTER;
+    jsast_node *node = jsp_new(p, JSAST_FUNC_EXPR, start), *self, *priv, *mem, *stmt;
+    jsast_function *fn = jsp_new_function(p, kind, node);
+    fnctx fc;
+    uint32_t base;
+    fn->src_start = start->off;
+    fn->flags |= JSAST_FN_HAS_SUPER_SCOPE | JSAST_FN_IN_CLASS | JSAST_FN_SIMPLE_PARAMS;
+    fn->home_class = cls;
+    if (cls->heritage)
+        fn->flags |= JSAST_FN_CLASS_HERITAGE;
+    if (is_static)
+        fn->flags |= JSAST_FN_STATIC;
+    jsp_push_fn(p, &fc, fn, kind, 0, 0);
+    fc.strict = 1;
+    self = jsp_finish(p, jsp_new(p, JSAST_THIS, start));
+    priv = jsp_new(p, JSAST_PRIVATE_NAME, start);
+    priv->u.priv.name = storage->name;
+    priv->u.priv.decl = storage;
+    jsp_finish(p, priv);
+    mem = jsp_new(p, JSAST_MEMBER, start);
+    mem->u.member.object = self;
+    mem->u.member.property = priv;
+    jsp_finish(p, mem);
+    if (setter) {
+        jsast_str *vname = jslex_intern8(p, (const uint8_t *)"value", 5);
+        jsast_node *param = jsp_new(p, JSAST_IDENT, start), *ref, *asg;
+        param->u.ident.name = vname;
+        param->flags |= JSAST_F_BINDING_ID;
+        jsp_finish(p, param);
+        base = p->stk_len;
+        jsp_push(p, param);
+        fn->params = jsp_list_from(p, base);
+        fn->length = 1;
+        ref = jsp_new(p, JSAST_IDENT, start);
+        ref->u.ident.name = vname;
+        jsp_finish(p, ref);
+        asg = jsp_new(p, JSAST_ASSIGN, start);
+        asg->u.binary.op = JSAST_OP_ASSIGN;
+        asg->u.binary.left = mem;
+        asg->u.binary.right = ref;
+        jsp_finish(p, asg);
+        stmt = jsp_new(p, JSAST_EXPR_STMT, start);
+        stmt->u.expr_stmt.expr = asg;
+    } else {
+        stmt = jsp_new(p, JSAST_RETURN, start);
+        stmt->u.arg.arg = mem;
+    }
+    jsp_finish(p, stmt);
+    base = p->stk_len;
+    jsp_push(p, stmt);
+    fn->body = jsp_list_from(p, base);
+    fn->src_end = p->prev_end;
+    jsp_pop_fn(p, &fc);
+    return jsp_finish(p, node);
+}
+
+/* `accessor name = init;` (auto-accessor, decorators proposal): a private
+ * storage field under a name source text cannot spell, plus a getter and a
+ * setter `name` that read and write it. */
+static void parse_auto_accessor(jsparser *p, classctx *cc, jsast_class *cls, int is_static,
+                                const jspos *el_start)
+{
+    jspos key_start = p->tok.pos;
+    int computed = 0;
+    char hidden[32];
+    jsast_node *key = jsp_parse_property_key(p, 1, &computed), *skey, *field, *get, *set;
+    if (key->kind != JSAST_PRIVATE_NAME && key_is(p, key, 0, N_CONSTRUCTOR))
+        jslex_error(p, &key_start, "Classes may not have a field named 'constructor'");
+    if (is_static && key->kind != JSAST_PRIVATE_NAME && key_is(p, key, 0, N_PROTOTYPE))
+        jslex_error(p, &key_start, "Classes may not have a static property named 'prototype'");
+    snprintf(hidden, sizeof hidden, " accessor storage %u", cc->nprivs);
+    skey = jsp_new(p, JSAST_PRIVATE_NAME, &key_start);
+    skey->u.priv.name = jslex_intern8(p, (const uint8_t *)hidden, (uint32_t)strlen(hidden));
+    jsp_finish(p, skey);
+    field = jsp_new(p, JSAST_FIELD, el_start);
+    field->u.field.key = skey;
+    if (is_static)
+        field->flags |= JSAST_F_STATIC;
+    if (jsp_eat(p, T_ASSIGN))
+        field->u.field.value = parse_field_init(p, cls, is_static);
+    jsp_semicolon(p);
+    jsp_finish(p, field);
+    declare_private(p, cc, skey, JSAST_PRIV_FIELD, is_static, field);
+    jsp_push(p, field);
+    get = jsp_new(p, JSAST_METHOD, el_start);
+    get->u.method.key = key;
+    get->u.method.kind = JSAST_METHOD_GET;
+    get->u.method.value = accessor_fn(p, cls, is_static, 0, skey->u.priv.decl, el_start);
+    set = jsp_new(p, JSAST_METHOD, el_start);
+    if (computed) {
+        /* the name is evaluated once: the setter reuses the getter's key */
+        jsast_node *ph = jsp_finish(p, jsp_new(p, JSAST_NULL, &key_start));
+        set->u.method.key = ph;
+        get->flags |= JSAST_F_COMPUTED;
+        set->flags |= JSAST_F_COMPUTED | JSAST_F_SHARED_KEY;
+    } else
+        set->u.method.key = key;
+    set->u.method.kind = JSAST_METHOD_SET;
+    set->u.method.value = accessor_fn(p, cls, is_static, 1, skey->u.priv.decl, el_start);
+    if (is_static) {
+        get->flags |= JSAST_F_STATIC;
+        set->flags |= JSAST_F_STATIC;
+    }
+    jsp_finish(p, get);
+    jsp_finish(p, set);
+    if (key->kind == JSAST_PRIVATE_NAME) {
+        declare_private(p, cc, key, JSAST_PRIV_GETTER, is_static, get);
+        declare_private(p, cc, key, JSAST_PRIV_SETTER, is_static, set);
+    }
+    jsp_push(p, get);
+    jsp_push(p, set);
+}
+
 jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int name_optional)
 {
     jsast_node *n = jsp_new(p, is_decl ? JSAST_CLASS_DECL : JSAST_CLASS_EXPR, start);
@@ -242,6 +361,14 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
             if (!ends_class_key(t)) {
                 is_static = 1;
                 jsp_next(p);
+            }
+        }
+        if (jsp_is_name(p, N_ACCESSOR)) {
+            int t = jsp_peek(p, &nt);
+            if (!ends_class_key(t) && !nt.nl_before) {
+                jsp_next(p);
+                parse_auto_accessor(p, &cc, cls, is_static, &el_start);
+                continue;
             }
         }
         key_start = p->tok.pos;
@@ -430,6 +557,24 @@ jsast_node *jsp_parse_import(jsparser *p)
         /* import defer * as ns from "x" (proposal): the only deferred form */
         n->flags |= JSAST_F_IMPORT_DEFER;
         jsp_next(p);
+    } else if (p->tok.type == T_IDENT && !p->tok.escaped && p->tok.str && jsast_str_eq_ascii(p->tok.str, "source")) {
+        /* import source x from "x" (source phase imports): `source` is the
+         * phase unless it is the default binding (import source from "x",
+         * import source, {a} from "x"); import source from from "x" binds `from` */
+        jstoken a, b;
+        int t2 = jsp_peek2(p, &a, &b);
+        int is_phase = a.type == T_IDENT &&
+                       (!(a.str == p->n[N_FROM] && !a.escaped) ||
+                        (t2 == T_IDENT && b.str == p->n[N_FROM] && !b.escaped));
+        if (is_phase) {
+            jsast_node *sp;
+            n->flags |= JSAST_F_IMPORT_SOURCE;
+            jsp_next(p);
+            sp = jsp_new(p, JSAST_IMPORT_NS, NULL);
+            sp->u.spec.local = local_binding(p);
+            jsp_push(p, jsp_finish(p, sp));
+            goto from;
+        }
     }
     if (p->tok.type == T_STRING) {
         n->u.import_decl.source = module_source(p);

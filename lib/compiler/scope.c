@@ -312,6 +312,9 @@ static void lex_name_cb(analyzer *a, jsast_node *id, void *ctx)
     declare_lexical(a, c->s, id, id->u.ident.name, c->kind, id, c->init_end);
 }
 
+static int is_arguments(analyzer *a, jsast_str *name);
+static int has_own_arguments(const jsast_function *f);
+
 /* Declares a `var` name from scope cur into the function/script var scope. */
 static jsast_binding *declare_var(analyzer *a, jsast_scope *cur, jsast_node *id, jsast_str *name,
                                   int annexb)
@@ -337,6 +340,18 @@ static jsast_binding *declare_var(analyzer *a, jsast_scope *cur, jsast_node *id,
     }
     if (!s)
         return NULL;
+    if (annexb) {
+        /* B.3.2.1: not when F is one of parameterNames, which includes
+         * "arguments" whenever the arguments object is needed */
+        jsast_binding *pb = lookup(a, param_scope(V), name);
+        if (pb && pb->kind == JSAST_BIND_PARAM)
+            return NULL;
+        if (is_arguments(a, name) && has_own_arguments(V->fn)) {
+            b = lookup(a, V, name);
+            if (!b || b->kind != JSAST_BIND_FUNCTION || (V->fn->flags & JSAST_FN_PARAM_EXPRS))
+                return NULL;
+        }
+    }
     b = lookup(a, V, name);
     if (b) {
         if (binding_is_lexical(b)) {
@@ -345,12 +360,6 @@ static jsast_binding *declare_var(analyzer *a, jsast_scope *cur, jsast_node *id,
             redeclared(a, id, name);
         }
         return b;
-    }
-    if (annexb) {
-        /* not when F is a parameter name */
-        jsast_binding *pb = lookup(a, param_scope(V), name);
-        if (pb && pb->kind == JSAST_BIND_PARAM)
-            return NULL;
     }
     b = add_binding(a, V, name, JSAST_BIND_VAR, id);
     if (V != V->fn->scope) {
@@ -511,6 +520,30 @@ static jsast_binding *make_arguments(analyzer *a, jsast_function *f, jsast_str *
     return b;
 }
 
+/* FunctionDeclarationInstantiation: `var arguments` in a function that gets
+ * an arguments object declares nothing new (the name is already bound to
+ * the object), so the var binding becomes the arguments binding. Only when
+ * the var scope is the parameter scope (no parameter expressions). */
+static jsast_binding *var_arguments(analyzer *a, jsast_scope *s, jsast_binding *b)
+{
+    jsast_function *f = s->fn;
+    if (b->kind != JSAST_BIND_VAR || !is_arguments(a, b->name) || !f || s != f->var_scope ||
+        !has_own_arguments(f) || f->arguments)
+        return b;
+    if (s != f->scope) {
+        /* separate var scope: the var starts with the parameter scope's value */
+        if (!lookup(a, f->scope, b->name))
+            make_arguments(a, f, b->name);
+        return b;
+    }
+    b->kind = JSAST_BIND_ARGUMENTS;
+    f->arguments = b;
+    f->flags |= JSAST_FN_USES_ARGUMENTS;
+    if (!(f->flags & JSAST_FN_STRICT) && (f->flags & JSAST_FN_SIMPLE_PARAMS))
+        f->flags |= JSAST_FN_MAPPED_ARGUMENTS;
+    return b;
+}
+
 static void mark_fn(jsast_function *f, uint32_t flag)
 {
     for (; f; f = f->parent) {
@@ -538,6 +571,8 @@ static void resolve(analyzer *a, jsast_node *id, jsast_scope *cur)
             continue;
         }
         b = lookup(a, s, name);
+        if (b && b->kind == JSAST_BIND_VAR)
+            b = var_arguments(a, s, b);
         if (!b && s->kind == JSAST_SCOPE_FUNCTION && has_own_arguments(s->fn) && is_arguments(a, name))
             b = make_arguments(a, s->fn, name);
         if (b)
@@ -586,6 +621,8 @@ static void direct_eval(analyzer *a, jsast_scope *cur)
     if (f && has_own_arguments(f)) {
         jsast_str *an = a->prog->name_arguments;
         jsast_binding *b = lookup(a, f->var_scope, an);
+        if (b)
+            b = var_arguments(a, f->var_scope, b);
         if (!b)
             b = lookup(a, f->scope, an);
         if (!b)

@@ -329,8 +329,9 @@ static int with_has(js_thread *t, jsv objv, js_key key)
     return 1;
 }
 
-jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key key, int typeof_mode, jsv *this_out)
+jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key key, int mode, jsv *this_out)
 {
+    int typeof_mode = (mode & JSVM_NAME_TYPEOF) != 0;
     for (js_env *e = env; e; e = e->outer) {
         switch (e->h.flags) {
         case JS_ENV_DECL: {
@@ -355,7 +356,9 @@ jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key key, int typeof_mode, js
                 int has = jsobj_has_property(t, JSV_OBJ(e->vars[0]), key);
                 if (has < 0) return JSV_EXCEPTION;
                 if (!has) {
-                    if (typeof_mode) return JSV_UNDEFINED;
+                    /* Object Environment Record GetBindingValue, step 3 */
+                    if (mode & JSVM_NAME_STRICT)
+                        return jsvm_throw_with_key(t, JS_ERR_REFERENCE, "%s is not defined", key);
                     return JSV_UNDEFINED;
                 }
                 return jsobj_get(t, JSV_OBJ(e->vars[0]), key, e->vars[0]);
@@ -448,8 +451,10 @@ jsv jsvm_env_delete_name(js_thread *t, js_env *env, js_key key)
     return JSV_TRUE;
 }
 
-/* Eval var/function declaration into the variable environment reached from env. */
-int jsvm_env_def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn, int deletable)
+/* Eval var/function declaration into the variable environment reached from
+ * env: the checks of EvalDeclarationInstantiation for one name and, when
+ * `create`, the binding itself. */
+static int def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn, int deletable, int create)
 {
     for (js_env *e = env; e; e = e->outer) {
         if (e->h.flags == JS_ENV_DECL) {
@@ -469,6 +474,7 @@ int jsvm_env_def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn
                     jsvm_throw_with_key(t, JS_ERR_SYNTAX, "Identifier '%s' has already been declared", key);
                     return -1;
                 }
+                if (!create) return 0;
                 if (i >= 0) {
                     if (is_fn) e->vars[i] = fnval;
                     return 0;
@@ -514,8 +520,58 @@ int jsvm_env_def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn
                 jsvm_throw_with_key(t, JS_ERR_TYPE, is_fn ? "Cannot declare global function '%s'" : "Cannot declare global variable '%s'", key);
                 return -1;
             }
+            if (!create) return 0;
             if (is_fn) return create_global_fn(t, go, key, fnval, deletable);
             return create_global_var(t, go, key, deletable);
+        }
+    }
+    return 0;
+}
+
+int jsvm_env_def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn, int deletable)
+{
+    return def_var(t, env, key, fnval, is_fn, deletable, 1);
+}
+
+/* Eval code checks every declaration before it creates any binding. */
+int jsvm_env_check_var(js_thread *t, js_env *env, js_key key, int is_fn)
+{
+    return def_var(t, env, key, JSV_UNDEFINED, is_fn, 1, 0);
+}
+
+/* B.3.2.3: a block function in sloppy eval code copies its value into the
+ * variable environment (genv.SetMutableBinding(F, fobj, false)), skipping the
+ * block and with environments a lookup by name would see first. The binding
+ * exists: the eval's prologue declared it with jsvm_env_def_var. */
+int jsvm_env_put_var(js_thread *t, js_env *env, js_key key, jsv val)
+{
+    for (js_env *e = env; e; e = e->outer) {
+        if (e->h.flags == JS_ENV_DECL) {
+            js_scope_desc *d = e->desc;
+            if (!d || !(d->flags & (JS_SCOPE_FUNCTION | JS_SCOPE_PARAMS))) continue;
+            int i = desc_find(e, key);
+            if (i >= 0) {
+                e->vars[i] = val;
+                return 0;
+            }
+            if (!jsv_is_object(e->ext)) {
+                js_object *x = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
+                if (!x) return -1;
+                e->ext = jsv_object(x);
+            }
+            js_object *x = JSV_OBJ(e->ext);
+            js_shape_prop *pr = jsshape_find(x->shape, key);
+            if (pr) {
+                x->slots[pr->slot] = val;
+                return 0;
+            }
+            /* deleted since the prologue: sloppy SetMutableBinding creates it
+             * again (a deletable binding, as eval made it) */
+            return jsobj_define_value(t, x, key, val, JS_PROP_C_W_E);
+        }
+        if (e->h.flags == JS_ENV_GLOBAL) {
+            js_object *go = gobj_of(e);
+            return jsobj_set(t, go, key, val, jsv_object(go), 0) < 0 ? -1 : 0;
         }
     }
     return 0;

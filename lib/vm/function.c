@@ -83,7 +83,11 @@ static jsv closure_call(js_thread *t, js_object *o, jsv this_val, int argc, jsv 
     uint32_t fl = f->bc->flags;
     if (fl & JSFB_CLASS_CTOR) {
         char *s = jsv_is_string(f->bc->name) ? jsstr_to_utf8(JSV_STR(f->bc->name), NULL) : NULL;
+        /* the TypeError comes from the callee's context (its realm) */
+        js_realm *saved = t->realm;
+        if (f->realm) t->realm = f->realm;
         jsvm_throw_type_error(t, "Class constructor %s cannot be invoked without 'new'", s ? s : "");
+        t->realm = saved;
         free(s);
         return JSV_EXCEPTION;
     }

@@ -194,13 +194,19 @@ js_env *jsvm_env_new_with(js_thread *t, js_env *outer, jsv obj);
 js_env *jsvm_global_env(js_realm *r);
 js_scope_desc *jsvm_scope_desc_new(js_thread *t, uint32_t count);
 /* Dynamic name resolution (with, sloppy direct eval). */
-jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key name, int typeof_mode, jsv *this_out);
+/* mode: JSVM_NAME_TYPEOF (an unresolvable name is undefined), JSVM_NAME_STRICT
+ * (strict code: a with-object binding that vanished is a ReferenceError) */
+#define JSVM_NAME_TYPEOF 1
+#define JSVM_NAME_STRICT 2
+jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key name, int mode, jsv *this_out);
 int jsvm_env_put_name(js_thread *t, js_env *env, js_key name, jsv v, int strict, int init);
 jsv jsvm_env_delete_name(js_thread *t, js_env *env, js_key name);
 int jsvm_env_resolve(js_thread *t, js_env *env, js_key key, jsv *cont, jsv *k2);
 jsv jsvm_ref_get(js_thread *t, jsv cont, jsv k, int strict);
 int jsvm_ref_put(js_thread *t, jsv cont, jsv k, jsv v, int strict);
 int jsvm_env_def_var(js_thread *t, js_env *env, js_key name, jsv fnval, int is_fn, int deletable);
+int jsvm_env_put_var(js_thread *t, js_env *env, js_key name, jsv val);
+int jsvm_env_check_var(js_thread *t, js_env *env, js_key name, int is_fn);
 /* Globals */
 jsv jsvm_global_get(js_thread *t, js_key name, int typeof_mode);
 int jsvm_global_put(js_thread *t, js_key name, jsv v, int strict);

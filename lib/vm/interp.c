@@ -619,6 +619,36 @@ static inline int is_plain_bc(jsv fnv)
     return !(((js_function *)o)->bc->flags & (JSFB_CLASS_CTOR | JSFB_GENERATOR | JSFB_ASYNC));
 }
 
+/* PrepareForTailCall for a call in tail position: the plain bytecode callee
+ * fn takes over f's frame slot and stack area, so strict tail recursion runs
+ * in constant space. Returns the callee's frame; NULL with *err = 0 when f
+ * cannot be given up (a [[Construct]] checks the result, generator and async
+ * bodies keep their frame) or the area is too small: the caller then makes
+ * an ordinary call. *err = 1: ToObject(this) threw, f is intact; 2 (3 when f
+ * was entered from C): cannot happen (space was checked), f is gone. */
+static js_frame *tail_replace(js_thread *t, js_frame *f, js_function *fn, jsv this_val,
+                              const jsv *args, int argc, int *err)
+{
+    js_function_bc *nbc = fn->bc;
+    jsv *nb = f->base;
+    int np = nbc->nparams;
+    *err = 0;
+    if ((f->flags & JSFR_CONSTRUCT) || !jsv_is_undefined(f->gen) ||
+        nb + 2 + (argc > np ? argc : np) + nbc->nlocals + nbc->stack_size + 16 > t->stack_limit)
+        return NULL;
+    jsv th;
+    if (bind_this(t, fn, this_val, &th) < 0) { *err = 1; return NULL; }
+    int fl = f->flags & JSFR_C_ENTRY;
+    if (argc) memmove(nb + 2, args, (size_t)argc * sizeof(jsv));
+    nb[0] = jsv_object(fn);
+    nb[1] = th;
+    jsvm_leave_frame(t, f);
+    t->stack_top = nb + 2 + argc;
+    js_frame *nf = jsvm_enter_frame(t, fn, nb, argc, th, JSV_UNDEFINED, fl);
+    if (!nf) *err = fl ? 3 : 2;
+    return nf;
+}
+
 jsv jsvm_run_frame(js_thread *t, js_frame *f)
 {
 #if defined(__GNUC__)
@@ -862,7 +892,7 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
     CASE(get_name) {
         jsv key = K[rd32(pc)];
         pc += 8;
-        v = jsvm_env_get_name(t, f->env, key, 0, NULL);
+        v = jsvm_env_get_name(t, f->env, key, STRICT ? JSVM_NAME_STRICT : 0, NULL);
         CHECK(v);
         *sp++ = v;
         NEXT();
@@ -870,7 +900,7 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
     CASE(typeof_name) {
         jsv key = K[rd32(pc)];
         pc += 8;
-        v = jsvm_env_get_name(t, f->env, key, 1, NULL);
+        v = jsvm_env_get_name(t, f->env, key, JSVM_NAME_TYPEOF | (STRICT ? JSVM_NAME_STRICT : 0), NULL);
         CHECK(v);
         *sp++ = v;
         NEXT();
@@ -879,7 +909,7 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         jsv key = K[rd32(pc)];
         pc += 8;
         jsv th = JSV_UNDEFINED;
-        v = jsvm_env_get_name(t, f->env, key, 0, &th);
+        v = jsvm_env_get_name(t, f->env, key, STRICT ? JSVM_NAME_STRICT : 0, &th);
         CHECK(v);
         sp[0] = v;
         sp[1] = th;
@@ -931,6 +961,25 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         jsv key = K[rd32(pc)];
         pc += 8;
         CHECKI(jsvm_env_def_var(t, f->env, key, JSV_UNDEFINED, 0, 1));
+        NEXT();
+    }
+    CASE(chk_var) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        CHECKI(jsvm_env_check_var(t, f->env, key, 0));
+        NEXT();
+    }
+    CASE(chk_fn) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        CHECKI(jsvm_env_check_var(t, f->env, key, 1));
+        NEXT();
+    }
+    CASE(put_var_name) {
+        jsv key = K[rd32(pc)];
+        pc += 8;
+        CHECKI(jsvm_env_put_var(t, f->env, key, sp[-1]));
+        sp--;
         NEXT();
     }
     CASE(def_eval_fn) {
@@ -1222,6 +1271,67 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         *sp++ = v;
         NEXT();
     }
+    CASE(tail_call)
+    CASE(tail_eval) {
+        /* plain bytecode callees take over this frame (tail_replace); others,
+         * including class constructors, get an ordinary call */
+        int op = pc[-1];
+        int argc = rd16(pc);
+        pc += 2;
+        jsv *base = sp - argc - 2;
+        if (--t->poll_counter == 0 && jsvm_poll_interrupt(t) < 0) goto exception;
+        if (op == OP_tail_eval && jsv_is_object(base[0]) && base[0] == t->realm->intrinsics[JS_INTR_eval]) {
+            v = jsvm_direct_eval(t, f, argc ? base[2] : JSV_UNDEFINED);
+            CHECK(v);
+            sp = base;
+            *sp++ = v;
+            NEXT();
+        }
+        if (is_plain_bc(base[0])) {
+            js_function *fn = (js_function *)JSV_OBJ(base[0]);
+            int err;
+            f->pc = pc;
+            f->sp = sp;
+            js_frame *nf = tail_replace(t, f, fn, base[1], base + 2, argc, &err);
+            if (nf) { f = nf; RELOAD(); NEXT(); }
+            if (err == 1) goto exception;
+            if (err == 3) return JSV_EXCEPTION;
+            if (err == 2) { f = t->frame; RELOAD(); goto exception; }
+            f->pc = pc;
+            f->sp = base;
+            nf = jsvm_enter_frame(t, fn, base, argc, base[1], JSV_UNDEFINED, 0);
+            if (!nf) goto exception;
+            f = nf;
+            RELOAD();
+            NEXT();
+        }
+        v = jsvm_call(t, base[0], base[1], argc, base + 2);
+        CHECK(v);
+        sp = base;
+        *sp++ = v;
+        NEXT();
+    }
+    CASE(tail_call_spread) {
+        jsv *args; uint32_t n;
+        if (jsvm_array_to_list(t, sp[-1], &args, &n) < 0) goto exception;
+        if (is_plain_bc(sp[-3])) {
+            int err;
+            f->pc = pc;
+            f->sp = sp;
+            js_frame *nf = tail_replace(t, f, (js_function *)JSV_OBJ(sp[-3]), sp[-2], args, (int)n, &err);
+            if (nf || err) free(args);
+            if (nf) { f = nf; RELOAD(); NEXT(); }
+            if (err == 1) goto exception;
+            if (err == 3) return JSV_EXCEPTION;
+            if (err == 2) { f = t->frame; RELOAD(); goto exception; }
+        }
+        v = jsvm_call(t, sp[-3], sp[-2], (int)n, args);
+        free(args);
+        CHECK(v);
+        sp -= 3;
+        *sp++ = v;
+        NEXT();
+    }
     CASE(call_spread) {
         jsv *args; uint32_t n;
         if (jsvm_array_to_list(t, sp[-1], &args, &n) < 0) goto exception;
@@ -1308,13 +1418,17 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         if (f->flags & JSFR_CONSTRUCT) {
             if (!jsv_is_object(v)) {
                 if (f->this_box) {
+                    /* [[Construct]] checks the result after the callee context is
+                     * gone: the errors belong to the caller's realm */
                     if (!jsv_is_undefined(v)) {
+                        t->realm = f->saved_realm;
                         jsvm_throw_type_error(t, "Derived constructors may only return object or undefined");
                         sp = f->locals + f->bc->nlocals;   /* not catchable inside the constructor */
                         goto exception;
                     }
                     v = f->this_box->vars[0];
                     if (v == JSV_UNINITIALIZED) {
+                        t->realm = f->saved_realm;
                         jsvm_throw_reference_error(t, "Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
                         sp = f->locals + f->bc->nlocals;
                         goto exception;
@@ -1617,7 +1731,7 @@ CASE(add)
     CASE(throw_ref) {
         jsv key = K[rd32(pc)];
         pc += 4;
-        jsvm_throw_with_key(t, JS_ERR_REFERENCE, "%s is not defined", key);
+        jsvm_throw_with_key(t, JS_ERR_REFERENCE, "%s", key);
         goto exception;
     }
     CASE(throw_type) {

@@ -228,6 +228,9 @@ jsv jsvm_create_dynamic_function(js_thread *t, int kind, int argc, jsv *argv, js
     uint32_t params_end = (uint32_t)len;
     ok = ok && buf_add(&src, &len, &cap, "\n) {", 4) == 0;
     uint32_t body_start = (uint32_t)len;
+    /* bodyString is LF + body + LF: the source text toString shows, and an
+     * HTML close comment may open the body */
+    ok = ok && buf_add(&src, &len, &cap, "\n", 1) == 0;
     if (ok) {
         size_t l;
         char *u = jsstr_to_utf8(body, &l);
@@ -257,8 +260,10 @@ jsv jsvm_create_dynamic_function(js_thread *t, int kind, int argc, jsv *argv, js
         jsv proto = jsobj_get(t, JSV_OBJ(new_target), jskey_from_atom_id(t, JS_ATOM_prototype), new_target);
         if (proto == JSV_EXCEPTION) return proto;
         if (!jsv_is_object(proto)) {
-            /* the fallback of the new target's realm; approximated by the current realm */
-            proto = jsrt_intrinsic(t, fallback[kind]);
+            /* GetPrototypeFromConstructor: the fallback of the new target's realm */
+            js_realm *r = jsop_get_function_realm(t, JSV_OBJ(new_target));
+            if (!r) return JSV_EXCEPTION;
+            proto = r->intrinsics[fallback[kind]];
         }
         if (jsv_is_object(proto) && jsobj_set_prototype_of(t, JSV_OBJ(f), proto, JS_THROW) < 0) return JSV_EXCEPTION;
     }

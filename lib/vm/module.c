@@ -24,7 +24,8 @@ enum { MT_JS, MT_JSON, MT_TEXT, MT_BYTES };
 
 enum { MS_NEW, MS_UNLINKED, MS_LINKING, MS_LINKED, MS_EVALUATING, MS_EVALUATING_ASYNC, MS_EVALUATED };
 
-/* import_name / export entries: JSV_UNDEFINED as import name means the namespace ("*"). */
+/* import_name / export entries: JSV_UNDEFINED as import name means the namespace ("*"),
+ * JSV_NULL the deferred namespace (import defer), JSV_TRUE the module source (import source). */
 typedef struct mod_import { uint32_t req; jsv import_name; uint32_t slot; } mod_import;
 typedef struct mod_export { jsv name; uint32_t slot; uint32_t req; jsv import_name; } mod_export;
 typedef struct mod_request { jsv specifier; int json; int defer; struct js_module *mod; } mod_request;   /* json: MT_* */
@@ -325,7 +326,8 @@ static int local_export(js_thread *t, js_module *m, jsv name, const jsast_bindin
         for (uint32_t i = 0; i < m->nimports; i++) {
             if (m->imports[i].slot != slot) continue;
             /* a namespace import re-exported is `export * as name` */
-            if (jsv_is_null(m->imports[i].import_name)) break;   /* deferred: exported as is */
+            if (jsv_is_null(m->imports[i].import_name) || m->imports[i].import_name == JSV_TRUE)
+                break;   /* deferred namespace or module source: exported as is */
             return add_export(t, &m->indirect, &m->nindirect, name, 0, m->imports[i].req, m->imports[i].import_name);
         }
     }
@@ -357,7 +359,9 @@ static int collect_entries(js_thread *t, js_module *m, jsast_program *prog)
             const jsast_node *sp = n->u.import_decl.specifiers.items[j];
             jsast_binding *b = sp->u.spec.local->u.ident.binding;
             jsv iname;
-            if (sp->kind == JSAST_IMPORT_NS) iname = (n->flags & JSAST_F_IMPORT_DEFER) ? JSV_NULL : JSV_UNDEFINED;
+            if (sp->kind == JSAST_IMPORT_NS)
+                iname = (n->flags & JSAST_F_IMPORT_DEFER) ? JSV_NULL :
+                        (n->flags & JSAST_F_IMPORT_SOURCE) ? JSV_TRUE : JSV_UNDEFINED;
             else if (sp->kind == JSAST_IMPORT_DEFAULT) iname = jskey_from_atom_id(t, JS_ATOM_default);
             else iname = key_of(t, sp->u.spec.imported);
             if (iname == JSV_EXCEPTION || !b) return iname == JSV_EXCEPTION ? -1 : 0;
@@ -913,6 +917,11 @@ static int init_environment(js_thread *t, js_module *m)
         if (jsv_is_null(im->import_name)) {
             v = get_deferred_namespace(t, dep);
             if (v == JSV_EXCEPTION) return -1;
+        } else if (im->import_name == JSV_TRUE) {
+            /* import source: the module's [[ModuleSource]]; source text
+             * modules have none (source phase imports, InitializeEnvironment) */
+            jsvm_throw_syntax_error(t, "The requested module has no source phase representation");
+            return -1;
         } else if (jsv_is_undefined(im->import_name)) {
             v = get_namespace(t, dep);
             if (v == JSV_EXCEPTION) return -1;

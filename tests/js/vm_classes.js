@@ -51,4 +51,33 @@ var h = new H();
 check(h.arrow(), h, "arrow this in constructor");
 class I extends A { constructor() { var f = () => super(1); f(); } }
 check(new I().y, 1, "super() inside arrow");
+// auto-accessors: private storage behind a getter/setter pair
+class Auto {
+    accessor x = 1;
+    static accessor s = "st";
+    accessor #p = 5;
+    getP() { return this.#p; }
+    setP(v) { this.#p = v; }
+    accessor
+    plain = 3;   // a field named `accessor`, then a field `plain`
+}
+var au = new Auto();
+check(au.x, 1, "accessor initial value");
+au.x = 10;
+check(au.x, 10, "accessor setter");
+check(new Auto().x, 1, "storage is per instance");
+check(Auto.s, "st", "static accessor");
+au.setP(7);
+check(au.getP(), 7, "private accessor");
+check(Object.keys(au).join(), "accessor,plain", "storage is not a property");
+var axd = Object.getOwnPropertyDescriptor(Auto.prototype, "x");
+check(typeof axd.get + typeof axd.set + axd.enumerable, "functionfunctionfalse", "accessor pair on the prototype");
+var axErr = null;
+try { axd.get.call({}); } catch (e) { axErr = e; }
+check(axErr instanceof TypeError, true, "getter on an object without the storage");
+var akCount = 0;
+function akKey() { akCount++; return "k" + akCount; }
+class AutoComputed { accessor [akKey()] = 1; static accessor [akKey()] = 2; }
+check(akCount, 2, "computed auto-accessor names are evaluated once");
+check(new AutoComputed().k1 + AutoComputed.k2, 3, "computed auto-accessors");
 print("vm_classes ok");

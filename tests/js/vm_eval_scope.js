@@ -35,4 +35,31 @@ try {
 check(err instanceof SuppressedError, true, "disposal error suppresses the body error");
 check(new Function("a", "b", "return a + b")(2, 3), 5, "Function constructor");
 check(Function("return this")(), globalThis, "Function constructor sloppy this");
+// Annex B.3.2: a block function in eval code keeps its own block binding and
+// copies its value into the variable environment when evaluated
+eval('{ function annexBlock() { annexBlock = 1; return "decl"; } }');
+check(typeof annexBlock, "function", "eval block function reaches the global var");
+check(annexBlock(), "decl", "assignment inside changes only the block binding");
+check(typeof annexBlock, "function", "var binding unchanged");
+(function () {
+    eval('if (true) function inIf() { inIf = 2; return "if"; } var copy = inIf;');
+    check(inIf(), "if", "eval if-function copied into the function var env");
+    check(typeof inIf, "function", "function var binding independent of the block binding");
+})();
+// and is skipped when the name is a parameter or `arguments`
+(function (p) { { function p() {} } check(p, 3, "parameter not overwritten"); })(3);
+(function () { { function arguments() {} } check(typeof arguments, "object", "arguments not overwritten"); })();
+check(Function("a", "b", "return a").toString(), "function anonymous(a,b\n) {\nreturn a\n}", "dynamic function source text");
+check(typeof Function("-->"), "function", "HTML close comment opens a dynamic function body");
+// eval checks every declaration before creating any
+try { eval("var evalVarNotCreated; function NaN() {}"); } catch (e) {}
+check(Object.getOwnPropertyDescriptor(globalThis, "evalVarNotCreated"), undefined, "no var when a function cannot be declared");
+// `var arguments` does not hide the arguments object
+check((function () { return typeof arguments; var arguments = 1; })(), "object", "var arguments is the arguments object");
+check((function (a = 1) { var arguments; return typeof arguments; })(), "object", "var arguments starts with the object (parameter expressions)");
+// strict code: a with binding deleted during the lookup is a ReferenceError
+var withEnv = { gone: 0, get [Symbol.unscopables]() { delete withEnv.gone; return null; } };
+var withErr = null;
+with (withEnv) { try { (function () { "use strict"; return gone; })(); } catch (e) { withErr = e; } }
+check(withErr instanceof ReferenceError, true, "deleted with binding in strict code");
 print("vm_eval_scope ok");
