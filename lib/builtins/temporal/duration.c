@@ -653,9 +653,12 @@ static int add_zoned(js_thread *t, const relctx *zone, __int128 ns, const idur *
 
 typedef struct diffset { int largest, smallest, mode; int64_t inc; } diffset;
 
-static int get_difference_settings(js_thread *t, int since, jsv o, int group_time, int group_date,
+/* GetOptionsObject(options) then GetDifferenceSettings. */
+static int get_difference_settings(js_thread *t, int since, jsv options, int group_time, int group_date,
                                    int fallback_smallest, int default_largest, diffset *s)
 {
+    jsv o = tp_get_options_object(t, options);
+    if (o == JSV_EXCEPTION) return -1;
     int lu = tp_get_unit_option(t, o, "largestUnit");
     if (lu == -1) return -1;
     double inc;
@@ -703,9 +706,7 @@ jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     double v[DU_COUNT];
     if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
     if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_read_overflow(t, JS_ARG(1));
     if (ov < 0) return JSV_EXCEPTION;
     idur d = to_internal(v, 1);
     d.d = (int64_t)(d.ns / NS_DAY);
@@ -720,10 +721,8 @@ jsv tp_date_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!tp) return JSV_EXCEPTION;
     tp_date other;
     if (tp_to_temporal_date(t, JS_ARG(0), JSV_UNDEFINED, &other) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, magic, o, 0, 1, U_DAY, U_DAY, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, magic, JS_ARG(1), 0, 1, U_DAY, U_DAY, &s) < 0) return JSV_EXCEPTION;
     idur d = { 0, 0, 0, 0, 0 };
     if (tp_compare_date(tp->date, other) != 0) {
         d = date_until(tp->date, other, s.largest);
@@ -757,10 +756,8 @@ jsv tp_time_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!tp) return JSV_EXCEPTION;
     tp_time other;
     if (tp_to_temporal_time(t, JS_ARG(0), JSV_UNDEFINED, &other) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, magic, o, 1, 0, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, magic, JS_ARG(1), 1, 0, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
     idur d = { 0, 0, 0, 0, (__int128)tp_time_ns(other) - tp_time_ns(tp->time) };
     d.ns = tp_round_i128(d.ns, du_ns[s.smallest] * s.inc, s.mode);
     return duration_result(t, &d, s.largest, magic);
@@ -788,9 +785,7 @@ jsv tp_datetime_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     double v[DU_COUNT];
     if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
     if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_read_overflow(t, JS_ARG(1));
     if (ov < 0) return JSV_EXCEPTION;
     tp_date d; tp_time tm;
     if (datetime_add(t, tp->date, tp->time, v, ov, &d, &tm) < 0) return JSV_EXCEPTION;
@@ -817,10 +812,8 @@ jsv tp_datetime_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic
     if (!tp) return JSV_EXCEPTION;
     tp_date od; tp_time ot;
     if (tp_to_temporal_datetime(t, JS_ARG(0), JSV_UNDEFINED, &od, &ot) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, magic, o, 1, 1, U_NS, U_DAY, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, magic, JS_ARG(1), 1, 1, U_NS, U_DAY, &s) < 0) return JSV_EXCEPTION;
     idur d;
     if (diff_datetime_rounding(t, tp->date, tp->time, od, ot, &s, &d) < 0) return JSV_EXCEPTION;
     return duration_result(t, &d, s.largest, magic);
@@ -1146,20 +1139,16 @@ static jsv du_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
     memcpy(v, tp->dur, sizeof v);
-    int prec = -1;
-    if (magic == 0) {
-        jsv o = tp_get_options_object(t, JS_ARG(0));
-        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        int rm; int64_t inc;
-        if (tp_get_precision(t, o, &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
-        if (prec == -2) return jsvm_throw_range_error(t, "smallestUnit must not be minute");
-        if (inc != 1) {
-            int largest = default_largest_unit(v);
-            idur d = to_internal(v, 0);
-            d.ns = tp_round_i128(d.ns, inc, rm);
-            if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
-            if (from_internal(t, &d, largest < U_SECOND ? largest : U_SECOND, v) < 0) return JSV_EXCEPTION;
-        }
+    tp_string_opts so;
+    if (tp_get_string_opts(t, JS_ARG(0), magic ? 0 : TP_OPT_PRECISION, &so) < 0) return JSV_EXCEPTION;
+    int prec = so.prec;
+    if (prec == -2) return jsvm_throw_range_error(t, "smallestUnit must not be minute");
+    if (so.inc != 1) {
+        int largest = default_largest_unit(v);
+        idur d = to_internal(v, 0);
+        d.ns = tp_round_i128(d.ns, so.inc, so.rm);
+        if (check_time_duration(t, d.ns) < 0) return JSV_EXCEPTION;
+        if (from_internal(t, &d, largest < U_SECOND ? largest : U_SECOND, v) < 0) return JSV_EXCEPTION;
     }
     char buf[512];
     int n = 0, sign = dur_sign(v);
@@ -1197,7 +1186,10 @@ static jsv du_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
 
 static const char *const du_extra_names[] = { "sign", "blank" };
 
-static const struct { const char *name; js_native_fn fn; int n, magic; } du_methods[] = {
+static const tp_method du_statics[] = {
+    { "from", du_from, 1, 0 },
+    { "compare", du_compare, 2, 0 },
+}, du_methods[] = {
     { "with", du_with, 1, 0 },
     { "negated", du_negate, 0, 0 },
     { "abs", du_negate, 0, 1 },
@@ -1213,19 +1205,14 @@ static const struct { const char *name; js_native_fn fn; int n, magic; } du_meth
 
 int tp_init_duration(js_thread *t, js_realm *realm, js_object *ns)
 {
-    js_object *c = tp_make_type(t, realm, ns, "Duration", 0, du_construct, JS_INTR_TemporalDuration,
-                                JS_INTR_TemporalDurationPrototype, "Temporal.Duration");
-    if (!c) return -1;
-    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalDurationPrototype]);
-    if (jsobj_define_fn(t, c, "from", du_from, 1, 0) < 0 ||
-        jsobj_define_fn(t, c, "compare", du_compare, 2, 0) < 0)
-        return -1;
-    if (tp_define_getters(t, proto, du_names, DU_COUNT, du_get) < 0) return -1;
+    static const tp_type_spec spec = {
+        "Duration", 0, du_construct, JS_INTR_TemporalDuration, JS_INTR_TemporalDurationPrototype,
+        du_statics, TP_COUNTOF(du_statics), du_methods, TP_COUNTOF(du_methods),
+    };
+    js_object *proto = tp_init_type(t, realm, ns, &spec);
+    if (!proto || tp_define_getters(t, proto, du_names, DU_COUNT, du_get) < 0) return -1;
     for (int i = 0; i < 2; i++)
         if (jsobj_define_getter(t, proto, du_extra_names[i], du_get, DU_COUNT + i) < 0) return -1;
-    for (size_t i = 0; i < sizeof du_methods / sizeof du_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, du_methods[i].name, du_methods[i].fn, du_methods[i].n, du_methods[i].magic) < 0)
-            return -1;
     return 0;
 }
 
@@ -1248,10 +1235,8 @@ jsv tp_duration_from_ns(js_thread *t, __int128 ns, int largest, int negate)
 /* DifferenceTemporalPlainYearMonth (both dates have day 1). */
 jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int since)
 {
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, since, o, 0, 1, U_MONTH, U_YEAR, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, since, options, 0, 1, U_MONTH, U_YEAR, &s) < 0) return JSV_EXCEPTION;
     if (s.largest == U_WEEK || s.largest == U_DAY || s.smallest == U_WEEK || s.smallest == U_DAY)
         return jsvm_throw_range_error(t, "weeks and days are not allowed for PlainYearMonth differences");
     idur d = { 0, 0, 0, 0, 0 };
@@ -1283,10 +1268,8 @@ int tp_duration_has_date_part(const double *v) { return v[0] || v[1] || v[2] || 
 
 jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, int64_t off, int same_tz, jsv options, int since)
 {
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, since, o, 1, 1, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, since, options, 1, 1, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
     if (s.largest <= U_DAY && !same_tz) return jsvm_throw_range_error(t, "time zones must match to compute date differences");
     relctx zone = { { 0, 0, 0 }, { 0, 0, 0, 0, 0, 0 }, 1, off };
     idur d;

@@ -117,6 +117,34 @@ typedef struct tp_fields {
 int tp_read_fields(js_thread *t, jsv obj, tp_fields *f, int want_date, int want_time);
 int tp_resolve_month(js_thread *t, tp_fields *f);
 jsv tp_calendar_id_value(js_thread *t);
+int tp_fields_any(const tp_fields *f);
+/* Required fields (want_date bits of tp_read_fields) then tp_resolve_month; -1 exc. */
+int tp_require_fields(js_thread *t, tp_fields *f, int need);
+/* GetTemporalOverflowOption(GetOptionsObject(options)): 0 constrain, 1 reject, -1 exc. */
+int tp_read_overflow(js_thread *t, jsv options);
+/* The property-bag branch of ToTemporalDate/Time/...: the calendar (date
+ * types), the fields, then the overflow option. Returns overflow or -1. */
+int tp_bag_fields(js_thread *t, jsv item, jsv options, int want_date, int want_time, tp_fields *f);
+/* The head of with(): RejectTemporalLikeObject, a partial bag with one field
+ * at least, then the overflow option. Returns overflow or -1. */
+int tp_with_fields(js_thread *t, jsv like, jsv options, int want_date, int want_time, tp_fields *f);
+/* toString() options in the spec's order: calendarName (TP_OPT_CALENDAR), then
+ * fractionalSecondDigits, roundingMode, smallestUnit (TP_OPT_PRECISION).
+ * what == 0 (toJSON, toLocaleString) reads nothing and leaves the defaults. */
+enum { TP_OPT_CALENDAR = 1, TP_OPT_PRECISION = 2 };
+typedef struct tp_string_opts { int show, prec, rm; int64_t inc; } tp_string_opts;
+int tp_get_string_opts(js_thread *t, jsv options, int what, tp_string_opts *so);
+/* Method tables and the constructor/prototype pair of a type. */
+typedef struct tp_method { const char *name; js_native_fn fn; int length, magic; } tp_method;
+int tp_define_methods(js_thread *t, js_object *obj, const tp_method *m, size_t n);
+typedef struct tp_type_spec {
+    const char *name; int length; js_native_ctor ctor; int ctor_id, proto_id;
+    const tp_method *statics; size_t nstatics;
+    const tp_method *methods; size_t nmethods;
+} tp_type_spec;
+#define TP_COUNTOF(a) (sizeof (a) / sizeof (a)[0])
+/* tp_make_type plus the statics and methods; returns the prototype or NULL. */
+js_object *tp_init_type(js_thread *t, js_realm *realm, js_object *ns, const tp_type_spec *s);
 
 /* per-type init (each file) */
 int tp_init_plaindate(js_thread *t, js_realm *realm, js_object *ns);
