@@ -699,14 +699,19 @@ static jsv duration_result(js_thread *t, const idur *d, int largest, int negate)
 
 /* ---- PlainDate ---- */
 
+int tp_add_operands(js_thread *t, jsv duration, jsv options, int negate, double *v)
+{
+    if (tp_to_temporal_duration(t, duration, v) < 0) return -1;
+    if (negate) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
+    return tp_read_overflow(t, options);
+}
+
 jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATE, magic ? "subtract" : "add");
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
-    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
-    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
-    int ov = tp_read_overflow(t, JS_ARG(1));
+    int ov = tp_add_operands(t, JS_ARG(0), JS_ARG(1), magic, v);
     if (ov < 0) return JSV_EXCEPTION;
     idur d = to_internal(v, 1);
     d.d = (int64_t)(d.ns / NS_DAY);
@@ -783,9 +788,7 @@ jsv tp_datetime_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     js_temporal *tp = tp_this(t, this_val, TK_DATETIME, magic ? "subtract" : "add");
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
-    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
-    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
-    int ov = tp_read_overflow(t, JS_ARG(1));
+    int ov = tp_add_operands(t, JS_ARG(0), JS_ARG(1), magic, v);
     if (ov < 0) return JSV_EXCEPTION;
     tp_date d; tp_time tm;
     if (datetime_add(t, tp->date, tp->time, v, ov, &d, &tm) < 0) return JSV_EXCEPTION;

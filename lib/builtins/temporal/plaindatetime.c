@@ -179,21 +179,12 @@ static jsv pdt_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATETIME, "round");
     if (!tp) return JSV_EXCEPTION;
-    jsv o;
-    if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
-    double inc;
-    if (tp_get_rounding_increment(t, o, &inc) < 0) return JSV_EXCEPTION;
-    int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
-    if (rm < 0) return JSV_EXCEPTION;
-    int su = tp_get_unit_option(t, o, "smallestUnit");
-    if (su == -1) return JSV_EXCEPTION;
-    if (su == -2) return jsvm_throw_range_error(t, "smallestUnit is required");
-    if (su < 3 || su == 10) return jsvm_throw_range_error(t, "invalid smallestUnit");
-    static const double maxes[10] = { 0, 0, 0, 1, 24, 60, 60, 1000, 1000, 1000 };
-    if (tp_validate_increment(t, inc, maxes[su], su == 3) < 0) return JSV_EXCEPTION;
+    int su, rm;
+    int64_t inc;
+    if (tp_get_round_opts(t, JS_ARG(0), U_DAY, &su, &rm, &inc) < 0) return JSV_EXCEPTION;
     tp_date d = tp->date;
     tp_time tm = tp->time;
-    tp_round_datetime(&d, &tm, (int64_t)inc * tp_unit_ns[su], rm);
+    tp_round_datetime(&d, &tm, inc, rm);
     return tp_make_datetime(t, d, tm, JSV_UNDEFINED);
 }
 

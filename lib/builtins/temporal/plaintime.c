@@ -309,24 +309,34 @@ int tp_get_round_to(js_thread *t, jsv arg, jsv *opts)
     return *opts == JSV_EXCEPTION ? -1 : 0;
 }
 
+/* The options of round() on PlainTime, PlainDateTime and ZonedDateTime: the
+ * roundTo argument, roundingIncrement, roundingMode, then the required
+ * smallestUnit (min_unit to nanosecond); the increment must divide the next
+ * larger unit (a day rounds by 1 only). Gives the increment in nanoseconds. */
+int tp_get_round_opts(js_thread *t, jsv round_to, int min_unit, int *su, int *rm, int64_t *inc_ns)
+{
+    jsv o;
+    double inc;
+    if (tp_get_round_to(t, round_to, &o) < 0 || tp_get_rounding_increment(t, o, &inc) < 0) return -1;
+    if ((*rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND)) < 0) return -1;
+    if ((*su = tp_get_unit_option(t, o, "smallestUnit")) == -1) return -1;
+    if (*su == -2) { jsvm_throw_range_error(t, "smallestUnit is required"); return -1; }
+    if (*su < min_unit || *su == U_AUTO) { jsvm_throw_range_error(t, "invalid smallestUnit"); return -1; }
+    static const double maxes[10] = { 0, 0, 0, 1, 24, 60, 60, 1000, 1000, 1000 };
+    if (tp_validate_increment(t, inc, maxes[*su], *su == U_DAY) < 0) return -1;
+    *inc_ns = (int64_t)inc * tp_unit_ns[*su];
+    return 0;
+}
+
 static jsv pt_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_TIME, "round");
     if (!tp) return JSV_EXCEPTION;
-    jsv o;
-    if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
-    double inc;
-    if (tp_get_rounding_increment(t, o, &inc) < 0) return JSV_EXCEPTION;
-    int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
-    if (rm < 0) return JSV_EXCEPTION;
-    int su = tp_get_unit_option(t, o, "smallestUnit");
-    if (su == -1) return JSV_EXCEPTION;
-    if (su == -2) return jsvm_throw_range_error(t, "smallestUnit is required");
-    if (su < 4 || su == 10) return jsvm_throw_range_error(t, "invalid smallestUnit");
-    static const double maxes[10] = { 0, 0, 0, 0, 24, 60, 60, 1000, 1000, 1000 };
-    if (tp_validate_increment(t, inc, maxes[su], 0) < 0) return JSV_EXCEPTION;
+    int su, rm;
+    int64_t inc;
+    if (tp_get_round_opts(t, JS_ARG(0), U_HOUR, &su, &rm, &inc) < 0) return JSV_EXCEPTION;
     tp_time tm = tp->time;
-    tp_round_time(&tm, (int64_t)inc * tp_unit_ns[su], rm);
+    tp_round_time(&tm, inc, rm);
     return tp_make_time(t, tm, JSV_UNDEFINED);
 }
 

@@ -187,6 +187,9 @@ void tp_fields_time(const tp_fields *f, const tp_time *base, double *v);
 jsv tp_time_getter(tp_time tm, int which);
 int tp_round_time(tp_time *tm, int64_t inc_ns, int mode);
 int tp_get_round_to(js_thread *t, jsv arg, jsv *opts);
+/* round() options of PlainTime/PlainDateTime/ZonedDateTime: smallestUnit in
+ * [min_unit, nanosecond], mode (default halfExpand), increment in ns; -1 exc. */
+int tp_get_round_opts(js_thread *t, jsv round_to, int min_unit, int *su, int *rm, int64_t *inc_ns);
 jsv tp_time_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 jsv tp_time_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 
@@ -212,6 +215,9 @@ jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int 
 int tp_init_duration(js_thread *t, js_realm *realm, js_object *ns);
 jsv tp_make_duration(js_thread *t, const double *v, jsv new_target);
 int tp_to_temporal_duration(js_thread *t, jsv item, double *v);
+/* The operands of add()/subtract(): ToTemporalDuration (negated when negate),
+ * then the overflow option. Returns overflow or -1. */
+int tp_add_operands(js_thread *t, jsv duration, jsv options, int negate, double *v);
 jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 jsv tp_date_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 

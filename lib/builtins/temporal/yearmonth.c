@@ -131,18 +131,16 @@ static jsv ym_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     js_temporal *tp = tp_this(t, this_val, TK_YEARMONTH, magic ? "subtract" : "add");
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
-    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
-    if (tp_read_overflow(t, JS_ARG(1)) < 0) return JSV_EXCEPTION;
+    if (tp_add_operands(t, JS_ARG(0), JS_ARG(1), magic, v) < 0) return JSV_EXCEPTION;
     for (int i = DU_WEEKS; i < DU_COUNT; i++)
         if (v[i]) return jsvm_throw_range_error(t, "only years and months can be added to a PlainYearMonth");
-    int s = magic ? -1 : 1;
     int dsign = 0;
-    for (int i = 0; i < DU_COUNT && !dsign; i++) if (v[i]) dsign = (v[i] > 0 ? 1 : -1) * s;
+    for (int i = 0; i < DU_COUNT && !dsign; i++) if (v[i]) dsign = v[i] > 0 ? 1 : -1;
     tp_date start = tp->date;
     start.day = 1;
     if (dsign >= 0 && !tp_date_in_limits(start)) return jsvm_throw_range_error(t, "date outside the supported range");
-    double m0 = (double)tp->date.month - 1 + s * v[DU_MONTHS];
-    double y = (double)tp->date.year + s * v[DU_YEARS] + floor(m0 / 12);
+    double m0 = (double)tp->date.month - 1 + v[DU_MONTHS];
+    double y = (double)tp->date.year + v[DU_YEARS] + floor(m0 / 12);
     double m = m0 - floor(m0 / 12) * 12 + 1;
     if (y < -300000 || y > 300000 || !ym_in_limits((int64_t)y, (int64_t)m))
         return jsvm_throw_range_error(t, "year-month outside the supported range");
