@@ -71,15 +71,10 @@ int tp_to_temporal_date(js_thread *t, jsv item, jsv options, tp_date *out)
 
 static jsv pd_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double y, m, d;
-    if (tp_to_integer_with_truncation(t, JS_ARG(0), &y) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(1), &m) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(2), &d) < 0)
-        return JSV_EXCEPTION;
-    jsv cal = JS_ARG(3);
-    if (!jsv_is_undefined(cal) && tp_canonicalize_calendar(t, cal) < 0) return JSV_EXCEPTION;
-    if (!tp_valid_date(y, m, d)) return jsvm_throw_range_error(t, "invalid ISO date");
-    tp_date dt = { (int32_t)y, (int32_t)m, (int32_t)d };
+    double v[3];
+    if (tp_integer_args(t, argc, argv, 0, 3, 3, v) < 0 || tp_ctor_calendar(t, JS_ARG(3)) < 0) return JSV_EXCEPTION;
+    if (!tp_valid_date(v[0], v[1], v[2])) return jsvm_throw_range_error(t, "invalid ISO date");
+    tp_date dt = { (int32_t)v[0], (int32_t)v[1], (int32_t)v[2] };
     return tp_make_date(t, dt, new_target);
 }
 

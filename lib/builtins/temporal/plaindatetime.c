@@ -59,14 +59,8 @@ int tp_to_temporal_datetime(js_thread *t, jsv item, jsv options, tp_date *d, tp_
 
 static jsv pdt_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double v[9];
-    for (int i = 0; i < 9; i++) {
-        v[i] = 0;
-        if ((i < 3 || !jsv_is_undefined(JS_ARG(i))) && tp_to_integer_with_truncation(t, JS_ARG(i), &v[i]) < 0)
-            return JSV_EXCEPTION;
-    }
-    jsv cal = JS_ARG(9);
-    if (!jsv_is_undefined(cal) && tp_canonicalize_calendar(t, cal) < 0) return JSV_EXCEPTION;
+    double v[9] = { 0 };
+    if (tp_integer_args(t, argc, argv, 0, 9, 3, v) < 0 || tp_ctor_calendar(t, JS_ARG(9)) < 0) return JSV_EXCEPTION;
     if (!tp_valid_date(v[0], v[1], v[2])) return jsvm_throw_range_error(t, "invalid ISO date");
     if (!tp_valid_time(v[3], v[4], v[5], v[6], v[7], v[8])) return jsvm_throw_range_error(t, "invalid time");
     tp_date d = { (int32_t)v[0], (int32_t)v[1], (int32_t)v[2] };

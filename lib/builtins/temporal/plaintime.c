@@ -203,12 +203,8 @@ int tp_to_temporal_time(js_thread *t, jsv item, jsv options, tp_time *out)
 
 static jsv pt_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double v[6];
-    for (int i = 0; i < 6; i++) {
-        v[i] = 0;
-        if (!jsv_is_undefined(JS_ARG(i)) && tp_to_integer_with_truncation(t, JS_ARG(i), &v[i]) < 0)
-            return JSV_EXCEPTION;
-    }
+    double v[6] = { 0 };
+    if (tp_integer_args(t, argc, argv, 0, 6, 0, v) < 0) return JSV_EXCEPTION;
     if (!tp_valid_time(v[0], v[1], v[2], v[3], v[4], v[5])) return jsvm_throw_range_error(t, "invalid time");
     tp_time tm;
     tp_regulate_time(t, v, 0, &tm);

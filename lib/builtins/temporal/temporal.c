@@ -106,6 +106,20 @@ int tp_to_integer_with_truncation(js_thread *t, jsv v, double *out)
     return 0;
 }
 
+int tp_integer_args(js_thread *t, int argc, jsv *argv, int first, int n, int required, double *v)
+{
+    for (int i = 0; i < n; i++) {
+        jsv a = JS_ARG(first + i);
+        if ((i < required || !jsv_is_undefined(a)) && tp_to_integer_with_truncation(t, a, &v[i]) < 0) return -1;
+    }
+    return 0;
+}
+
+int tp_ctor_calendar(js_thread *t, jsv cal)
+{
+    return jsv_is_undefined(cal) ? 0 : tp_canonicalize_calendar(t, cal);
+}
+
 int tp_to_positive_integer_with_truncation(js_thread *t, jsv v, double *out)
 {
     if (tp_to_integer_with_truncation(t, v, out) < 0) return -1;

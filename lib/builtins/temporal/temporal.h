@@ -94,6 +94,11 @@ jsv tp_str(js_thread *t, const char *s);
 int tp_string_ascii(js_string *s, char *buf, size_t cap);
 int tp_to_integer_with_truncation(js_thread *t, jsv v, double *out);
 int tp_to_positive_integer_with_truncation(js_thread *t, jsv v, double *out);
+/* Constructor arguments argv[first .. first+n) through ToIntegerWithTruncation,
+ * in order; from index `required` on, an undefined one keeps v's default. */
+int tp_integer_args(js_thread *t, int argc, jsv *argv, int first, int n, int required, double *v);
+/* A constructor's calendar argument: undefined or a canonical ISO identifier. */
+int tp_ctor_calendar(js_thread *t, jsv cal);
 jsv tp_get_options_object(js_thread *t, jsv options);
 /* GetOption for strings: idx into values, or default_idx when undefined (-1 = required-less: returns -2 when absent). */
 int tp_get_string_option(js_thread *t, jsv options, const char *name, const char *const *values, int n, int default_idx);

@@ -67,14 +67,12 @@ int tp_to_temporal_yearmonth(js_thread *t, jsv item, jsv options, tp_date *out)
 
 static jsv ym_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double y, m, d = 1;
-    if (tp_to_integer_with_truncation(t, JS_ARG(0), &y) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(1), &m) < 0)
+    double v[3] = { 0, 0, 1 };     /* year, month, reference day */
+    if (tp_integer_args(t, argc, argv, 0, 2, 2, v) < 0 || tp_ctor_calendar(t, JS_ARG(2)) < 0 ||
+        tp_integer_args(t, argc, argv, 3, 1, 0, v + 2) < 0)
         return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(2)) && tp_canonicalize_calendar(t, JS_ARG(2)) < 0) return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(3)) && tp_to_integer_with_truncation(t, JS_ARG(3), &d) < 0) return JSV_EXCEPTION;
-    if (!tp_valid_date(y, m, d)) return jsvm_throw_range_error(t, "invalid ISO date");
-    tp_date dt = { (int32_t)y, (int32_t)m, (int32_t)d };
+    if (!tp_valid_date(v[0], v[1], v[2])) return jsvm_throw_range_error(t, "invalid ISO date");
+    tp_date dt = { (int32_t)v[0], (int32_t)v[1], (int32_t)v[2] };
     return tp_make_yearmonth(t, dt, new_target);
 }
 
@@ -249,14 +247,12 @@ int tp_to_temporal_monthday(js_thread *t, jsv item, jsv options, tp_date *out)
 
 static jsv md_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double m, d, y = 1972;
-    if (tp_to_integer_with_truncation(t, JS_ARG(0), &m) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(1), &d) < 0)
+    double v[3] = { 0, 0, 1972 };  /* month, day, reference year */
+    if (tp_integer_args(t, argc, argv, 0, 2, 2, v) < 0 || tp_ctor_calendar(t, JS_ARG(2)) < 0 ||
+        tp_integer_args(t, argc, argv, 3, 1, 0, v + 2) < 0)
         return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(2)) && tp_canonicalize_calendar(t, JS_ARG(2)) < 0) return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(3)) && tp_to_integer_with_truncation(t, JS_ARG(3), &y) < 0) return JSV_EXCEPTION;
-    if (!tp_valid_date(y, m, d)) return jsvm_throw_range_error(t, "invalid ISO date");
-    tp_date dt = { (int32_t)y, (int32_t)m, (int32_t)d };
+    if (!tp_valid_date(v[2], v[0], v[1])) return jsvm_throw_range_error(t, "invalid ISO date");
+    tp_date dt = { (int32_t)v[2], (int32_t)v[0], (int32_t)v[1] };
     return tp_make_monthday(t, dt, new_target);
 }
 
