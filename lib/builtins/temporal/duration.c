@@ -1,7 +1,10 @@
 /*
  * duration.c - Temporal.Duration and the difference/addition machinery
- * shared by PlainDate, PlainTime and PlainDateTime (until/since/add/subtract,
- * RoundRelativeDuration). Time parts are exact nanosecond counts in __int128.
+ * shared by PlainDate, PlainTime, PlainDateTime and ZonedDateTime
+ * (until/since/add/subtract, RoundRelativeDuration, TotalRelativeDuration).
+ * Time parts are exact nanosecond counts in __int128; totals are divided once.
+ * Zoned arithmetic goes through zone_epoch/zone_wall, which (with relativeTo's
+ * offset check) are the only places that take zones to be fixed offsets.
  */
 #include "temporal.h"
 #include <string.h>
