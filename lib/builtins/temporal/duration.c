@@ -885,7 +885,7 @@ static jsv du_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     int largest = l1 < l2 ? l1 : l2;
     if (largest <= U_WEEK) return jsvm_throw_range_error(t, "cannot add durations with calendar units without relativeTo");
     idur d = { 0, 0, 0, 0, time_part_ns(tp->dur, 1) + time_part_ns(v, 1) };
-    if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
+    if (check_time_duration(t, d.ns) < 0) return JSV_EXCEPTION;
     return duration_result(t, &d, largest, 0);
 }
 
