@@ -44,3 +44,8 @@ eq(Temporal.Duration.from({ months: 1 }).total({ unit: "day", relativeTo: "2020-
 throws(RangeError, function () { Temporal.Duration.from({ months: 1 }).total("day"); }, "calendar units need relativeTo");
 throws(RangeError, function () { new Temporal.Duration(1, -1); }, "mixed signs");
 eq(Temporal.Duration.compare({ days: 1 }, { hours: 24 }), 0, "compare days and hours");
+
+// Times and instants carry no calendar: a u-ca annotation in their strings is not resolved.
+eq(Temporal.PlainTime.from("12:34:56[u-ca=hebrew]").toString(), "12:34:56", "PlainTime string with a calendar annotation");
+eq(Temporal.Instant.from("1970-01-01T00:00Z[u-ca=discord]").epochNanoseconds, 0n, "Instant string with an unknown calendar");
+throws(RangeError, function () { Temporal.PlainDate.from("2020-01-01[u-ca=discord]"); }, "a date's calendar is still resolved");

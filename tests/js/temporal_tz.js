@@ -84,5 +84,30 @@ if (!have) {
     // Duration relativeTo in an IANA zone: the string's offset is checked against the zone's real one.
     eq(Temporal.Duration.from({ hours: 30 }).round({ largestUnit: "day", relativeTo: "2024-06-01T00:00-04:00[America/New_York]" }).toString(), "P1DT6H", "relativeTo with a real offset");
     throws(RangeError, function () { Temporal.Duration.from({ hours: 1 }).round({ largestUnit: "day", relativeTo: "2024-06-01T00:00-05:00[America/New_York]" }); }, "relativeTo offset mismatch");
+    // Duration rounding and totals relative to a ZonedDateTime use the zone's real
+    // day lengths: 2024-03-10 lasts 23 hours in New York, 2024-11-03 lasts 25.
+    var D = Temporal.Duration;
+    var spring = Z.from("2024-03-09T12:00-05:00[America/New_York]"), fall = Z.from("2024-11-02T12:00-04:00[America/New_York]");
+    eq(D.from({ hours: 23 }).round({ largestUnit: "days", relativeTo: spring }).toString(), "P1D", "23 hours are one day across spring-forward");
+    eq(D.from({ hours: 25 }).round({ largestUnit: "days", relativeTo: fall }).toString(), "P1D", "25 hours are one day across fall-back");
+    eq(D.from({ hours: 24 }).round({ largestUnit: "days", relativeTo: spring }).toString(), "P1DT1H", "24 hours across spring-forward");
+    eq(D.from({ days: 1 }).total({ unit: "hours", relativeTo: spring }), 23, "total of a 23-hour day");
+    eq(D.from({ days: 1 }).total({ unit: "hours", relativeTo: fall }), 25, "total of a 25-hour day");
+    eq(D.from({ hours: 12 }).round({ smallestUnit: "days", relativeTo: "2024-03-10T00:00[America/New_York]" }).toString(), "P1D", "12 of 23 hours rounds up to a day");
+    eq(D.from({ hours: 11 }).total({ unit: "days", relativeTo: "2024-03-10[America/New_York]" }), 11 / 23, "fraction of a 23-hour day");
+    eq(D.compare({ days: 1 }, { hours: 24 }, { relativeTo: spring }), -1, "compare: a 23-hour day is less than 24 hours");
+    // A bag's offset picks its instant in the repeated hour (and must match exactly); a string's may match to the minute.
+    var rep = { year: 2024, month: 11, day: 3, hour: 1, minute: 30, timeZone: "America/New_York" };
+    eq(D.from({ days: 1 }).total({ unit: "hours", relativeTo: Object.assign({ offset: "-04:00" }, rep) }), 25, "bag offset: first 01:30");
+    eq(D.from({ days: 1 }).total({ unit: "hours", relativeTo: Object.assign({ offset: "-05:00" }, rep) }), 24, "bag offset: second 01:30");
+    eq(D.from({ days: 1 }).total({ unit: "hours", relativeTo: rep }), 25, "bag without offset: compatible (first 01:30)");
+    throws(RangeError, function () { D.from({ days: 1 }).total({ unit: "hours", relativeTo: Object.assign({ offset: "-04:30" }, rep) }); }, "bag offset not in the zone");
+    eq(D.from({ days: 1 }).total({ unit: "hours", relativeTo: "2024-11-03T01:30-05:00[America/New_York]" }), 24, "string offset: second 01:30");
+    // ZonedDateTime since/until round with the real day lengths too.
+    var a = Z.from("2024-03-09T12:00[America/New_York]"), b = Z.from("2024-03-10T12:00[America/New_York]");
+    eq(a.until(b, { largestUnit: "days", smallestUnit: "hours" }).toString(), "P1D", "until over a 23-hour day, rounded to hours");
+    eq(a.until(b, { largestUnit: "days", smallestUnit: "days", roundingMode: "halfExpand" }).toString(), "P1D", "until rounded to days");
+    eq(Z.from("2024-03-10T00:00[America/New_York]").until(Z.from("2024-03-10T12:45[America/New_York]"), { largestUnit: "days", smallestUnit: "days", roundingMode: "halfExpand" }).toString(),
+       "P1D", "11.75 of 23 hours round up to a day");
     print("temporal_tz: ok");
 }

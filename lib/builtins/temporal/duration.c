@@ -1,7 +1,10 @@
 /*
  * duration.c - Temporal.Duration and the difference/addition machinery
- * shared by PlainDate, PlainTime and PlainDateTime (until/since/add/subtract,
- * RoundRelativeDuration). Time parts are exact nanosecond counts in __int128.
+ * shared by PlainDate, PlainTime, PlainDateTime and ZonedDateTime
+ * (until/since/add/subtract, RoundRelativeDuration, TotalRelativeDuration).
+ * Time parts are exact nanosecond counts in __int128; totals are divided once.
+ * Zoned arithmetic goes through zone_epoch/zone_wall over the zone's real
+ * offsets (tzdb.c), so a day across a transition lasts 23 or 25 hours.
  */
 #include "temporal.h"
 #include <string.h>
@@ -305,6 +308,34 @@ static idur diff_datetime(tp_date d1, tp_time t1, tp_date d2, tp_time t2, int la
     return r;
 }
 
+/* The correctly rounded double nearest num / den (den > 0). The spec asks for
+ * the exact quotient rounded once; dividing two doubles, or adding a rounded
+ * fraction to a rounded integer part, rounds twice. Long division yields 55 to
+ * 57 significant quotient bits plus a sticky bit for the remainder, and the
+ * int64 -> double conversion then rounds to nearest, ties to even, exactly once. */
+static double div_exact(__int128 num, __int128 den)
+{
+    int neg = num < 0;
+    unsigned __int128 a = neg ? -(unsigned __int128)num : (unsigned __int128)num, b = (unsigned __int128)den;
+    if (a == 0) return 0.0;
+    unsigned __int128 q = a / b, r = a % b;
+    int exp = 0;
+    const unsigned __int128 lo = (unsigned __int128)1 << 55, hi = (unsigned __int128)1 << 57;
+    while (q >= hi) {                       /* too many bits: fold the dropped ones into the sticky remainder */
+        r |= q & 1;
+        q >>= 1;
+        exp++;
+    }
+    while (q < lo) {                        /* too few: produce more quotient bits */
+        r <<= 1;
+        q <<= 1;
+        if (r >= b) { q |= 1; r -= b; }
+        exp--;
+    }
+    double v = ldexp((double)(int64_t)(q | (r != 0)), exp);
+    return neg ? -v : v;
+}
+
 static int unsigned_mode(int mode, int neg)
 {
     /* 0 zero, 1 infinity, 2 half-zero, 3 half-infinity, 4 half-even */
@@ -321,51 +352,109 @@ static int unsigned_mode(int mode, int neg)
     }
 }
 
+/* Where a relative duration is anchored: a wall-clock date-time, and for a
+ * ZonedDateTime anchor its zone. The tp_zone is a copy: it points only at
+ * the runtime's immutable zone cache (or static names), never at the heap,
+ * so a relctx needs no GC rooting. zone_epoch and zone_wall are the only
+ * places that turn wall clocks into instants and back. */
+typedef struct relctx { tp_date date; tp_time time; int zoned; tp_zone zone; } relctx;
+
+static void zone_wall(const relctx *c, __int128 ns, tp_date *d, tp_time *tm)
+{
+    tp_epoch_to_parts(ns + tp_zone_offset(&c->zone, ns), d, tm);
+}
+
+/* GetEpochNanosecondsFor(zone, wall, compatible): a wall clock in a gap moves
+ * forward by the gap, one in an overlap takes the earlier instant;
+ * RangeError past the instant limits. */
+static int zone_epoch(js_thread *t, const relctx *c, tp_date d, tp_time tm, __int128 *out)
+{
+    if (!tp_datetime_in_limits(d, tm)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
+    return tp_zone_epoch_ns(t, &c->zone, d, tm, 0, out);
+}
+
+/* Epoch nanoseconds of the anchor's wall clock moved by the date part of dd. */
+static int ctx_add_epoch(js_thread *t, const relctx *c, const idur *dd, __int128 *out)
+{
+    tp_date ed;
+    if (date_add(t, c->date, dd, 0, &ed) < 0) return -1;
+    if (c->zoned) return zone_epoch(t, c, ed, c->time, out);
+    *out = epoch_ns(ed, c->time);
+    return 0;
+}
+
 typedef struct nudge { idur d; __int128 nudged; int expanded; double total; } nudge;
 
 static int64_t round_trunc_inc(int64_t x, int64_t inc) { return x / inc * inc; }
 
-static int nudge_calendar(js_thread *t, int sign, const idur *dur, __int128 dest, tp_date d0, tp_time t0,
-                          int64_t inc, int unit, int mode, nudge *out)
+static int idur_date_zero(const idur *d) { return !d->y && !d->mo && !d->w && !d->d; }
+
+/* ComputeNudgeWindow: the durations r1 and r2 = r1 + increment units either
+ * side of dur in the rounding unit, and their instants. shift moves the whole
+ * window one increment outward (years/months only), for when constraining the
+ * day of month put the destination past r2. */
+typedef struct nwin { int64_t r1, r2; idur s, e; __int128 sns, ens; } nwin;
+
+static int nudge_window(js_thread *t, int sign, const idur *dur, __int128 origin, const relctx *c,
+                        int64_t inc, int unit, int shift, nwin *w)
 {
     idur s = { 0, 0, 0, 0, 0 }, e = { 0, 0, 0, 0, 0 };
-    int64_t r1, r2;
+    int64_t r1;
     if (unit == U_YEAR) {
-        r1 = round_trunc_inc(dur->y, inc); r2 = r1 + inc * sign;
-        s.y = r1; e.y = r2;
+        r1 = round_trunc_inc(dur->y, inc) + (shift ? inc * sign : 0);
+        s.y = r1; e.y = r1 + inc * sign;
     } else if (unit == U_MONTH) {
-        r1 = round_trunc_inc(dur->mo, inc); r2 = r1 + inc * sign;
-        s.y = e.y = dur->y; s.mo = r1; e.mo = r2;
+        r1 = round_trunc_inc(dur->mo, inc) + (shift ? inc * sign : 0);
+        s.y = e.y = dur->y; s.mo = r1; e.mo = r1 + inc * sign;
     } else if (unit == U_WEEK) {
         idur ym = { dur->y, dur->mo, 0, 0, 0 };
         tp_date ws;
-        if (date_add(t, d0, &ym, 0, &ws) < 0) return -1;
+        if (date_add(t, c->date, &ym, 0, &ws) < 0) return -1;
         tp_date we = tp_from_epoch_days(tp_epoch_days(ws.year, ws.month, ws.day) + dur->d);
         idur u = date_until(ws, we, U_WEEK);
-        r1 = round_trunc_inc(dur->w + u.w, inc); r2 = r1 + inc * sign;
-        s.y = e.y = dur->y; s.mo = e.mo = dur->mo; s.w = r1; e.w = r2;
+        r1 = round_trunc_inc(dur->w + u.w, inc);
+        s.y = e.y = dur->y; s.mo = e.mo = dur->mo; s.w = r1; e.w = r1 + inc * sign;
     } else {
-        r1 = round_trunc_inc(dur->d, inc); r2 = r1 + inc * sign;
-        s.y = e.y = dur->y; s.mo = e.mo = dur->mo; s.w = e.w = dur->w; s.d = r1; e.d = r2;
+        r1 = round_trunc_inc(dur->d, inc);
+        s.y = e.y = dur->y; s.mo = e.mo = dur->mo; s.w = e.w = dur->w; s.d = r1; e.d = r1 + inc * sign;
     }
-    tp_date sd, ed;
-    if (date_add(t, d0, &s, 0, &sd) < 0 || date_add(t, d0, &e, 0, &ed) < 0) return -1;
-    __int128 sns = epoch_ns(sd, t0), ens = epoch_ns(ed, t0);
-    if ((sign > 0 && !(sns <= dest && dest <= ens)) || (sign < 0 && !(ens <= dest && dest <= sns)) || sns == ens) {
+    w->r1 = r1; w->r2 = r1 + inc * sign; w->s = s; w->e = e;
+    if (idur_date_zero(&s)) w->sns = origin;
+    else if (ctx_add_epoch(t, c, &s, &w->sns) < 0) return -1;
+    return ctx_add_epoch(t, c, &e, &w->ens);
+}
+
+static int in_window(int sign, const nwin *w, __int128 dest)
+{
+    return sign > 0 ? w->sns <= dest && dest <= w->ens : w->ens <= dest && dest <= w->sns;
+}
+
+/* NudgeToCalendarUnit; also yields the exact total for Duration.total. */
+static int nudge_calendar(js_thread *t, int sign, const idur *dur, __int128 origin, __int128 dest, const relctx *c,
+                          int64_t inc, int unit, int mode, nudge *out)
+{
+    nwin w;
+    int expanded = 0;
+    if (nudge_window(t, sign, dur, origin, c, inc, unit, 0, &w) < 0) return -1;
+    if (!in_window(sign, &w, dest)) {
+        if (nudge_window(t, sign, dur, origin, c, inc, unit, 1, &w) < 0) return -1;
+        expanded = 1;
+    }
+    if (!in_window(sign, &w, dest) || w.sns == w.ens) {
         jsvm_throw_range_error(t, "rounding out of range");
         return -1;
     }
-    __int128 num = dest - sns, den = ens - sns;
+    __int128 num = dest - w.sns, den = w.ens - w.sns;
     if (den < 0) { num = -num; den = -den; }
-    out->total = (double)r1 + ((double)num / (double)den) * (double)inc * sign;
-    int64_t ar1 = r1 < 0 ? -r1 : r1;
-    int um = unsigned_mode(mode, sign < 0);
+    /* total = r1 + (num / den) * inc * sign, as one quotient */
+    out->total = div_exact((__int128)w.r1 * den + num * inc * sign, den);
+    int64_t ar1 = w.r1 < 0 ? -w.r1 : w.r1;
     int up;
     if (num == 0) up = 0;
     else if (num == den) up = 1;
     else {
         int cmp = (num * 2 > den) - (num * 2 < den);
-        switch (um) {
+        switch (unsigned_mode(mode, sign < 0)) {
         case 0: up = 0; break;
         case 1: up = 1; break;
         case 2: up = cmp > 0; break;
@@ -373,17 +462,59 @@ static int nudge_calendar(js_thread *t, int sign, const idur *dur, __int128 dest
         default: up = cmp > 0 || (cmp == 0 && ((ar1 / inc) & 1)); break;
         }
     }
-    if (up) { out->d = e; out->nudged = ens; out->expanded = 1; }
-    else { out->d = s; out->nudged = sns; out->expanded = 0; }
+    if (up) { out->d = w.e; out->nudged = w.ens; expanded = 1; }
+    else { out->d = w.s; out->nudged = w.sns; }
+    out->expanded = expanded;
     out->d.ns = 0;
     return 0;
 }
 
-static void nudge_day_or_time(const idur *dur, __int128 dest, int largest, int64_t inc, int unit, int mode, nudge *out)
+static int check_time_duration(js_thread *t, __int128 ns)
+{
+    if (ns > MAX_TIME_NS || ns < -MAX_TIME_NS) { jsvm_throw_range_error(t, "duration out of range"); return -1; }
+    return 0;
+}
+
+/* NudgeToZonedTime: time units under a zone round within the last day of the
+ * duration, whose length the zone decides, so whole days never take part. */
+static int nudge_zoned_time(js_thread *t, int sign, const idur *dur, const relctx *c, int64_t inc, int unit, int mode,
+                            nudge *out)
+{
+    idur dd = *dur;
+    dd.ns = 0;
+    tp_date sd;
+    if (date_add(t, c->date, &dd, 0, &sd) < 0) return -1;
+    tp_date ed = tp_from_epoch_days(tp_epoch_days(sd.year, sd.month, sd.day) + sign);
+    __int128 sns, ens;
+    if (zone_epoch(t, c, sd, c->time, &sns) < 0 || zone_epoch(t, c, ed, c->time, &ens) < 0) return -1;
+    __int128 span = ens - sns, ulen = du_ns[unit] * inc;
+    __int128 rounded = tp_round_i128(dur->ns, ulen, mode);
+    if (check_time_duration(t, rounded) < 0) return -1;
+    __int128 beyond = rounded - span;
+    int bs = beyond > 0 ? 1 : beyond < 0 ? -1 : 0;
+    out->d = *dur;
+    if (bs != -sign) {
+        out->expanded = 1;
+        out->d.d += sign;
+        rounded = tp_round_i128(beyond, ulen, mode);
+        if (check_time_duration(t, rounded) < 0) return -1;
+        out->nudged = ens + rounded;
+    } else {
+        out->expanded = 0;
+        out->nudged = sns + rounded;
+    }
+    out->d.ns = rounded;
+    return 0;
+}
+
+/* NudgeToDayOrTime: without a zone days are 24 hours and round with the time. */
+static int nudge_day_or_time(js_thread *t, const idur *dur, __int128 dest, int largest, int64_t inc, int unit, int mode,
+                             nudge *out)
 {
     __int128 tns = dur->ns + (__int128)dur->d * NS_DAY;
     __int128 ulen = unit == U_DAY ? NS_DAY : du_ns[unit];
     __int128 rounded = tp_round_i128(tns, ulen * inc, mode);
+    if (check_time_duration(t, rounded) < 0) return -1;
     __int128 diff = rounded - tns;
     __int128 whole = tns / NS_DAY, rwhole = rounded / NS_DAY;
     __int128 delta = rwhole - whole;
@@ -396,9 +527,11 @@ static void nudge_day_or_time(const idur *dur, __int128 dest, int largest, int64
     out->d = *dur;
     out->d.d = (int64_t)days;
     out->d.ns = rem;
+    return 0;
 }
 
-static int bubble(js_thread *t, int sign, idur *dur, __int128 nudged, tp_date d0, tp_time t0, int largest, int smallest)
+/* BubbleRelativeDuration */
+static int bubble(js_thread *t, int sign, idur *dur, __int128 nudged, const relctx *c, int largest, int smallest)
 {
     if (smallest == largest) return 0;
     for (int u = smallest - 1; u >= largest; u--) {
@@ -408,9 +541,9 @@ static int bubble(js_thread *t, int sign, idur *dur, __int128 nudged, tp_date d0
         if (u == U_YEAR) e.y = dur->y + sign;
         else if (u == U_MONTH) { e.y = dur->y; e.mo = dur->mo + sign; }
         else { e.y = dur->y; e.mo = dur->mo; e.w = dur->w + sign; }
-        tp_date ed;
-        if (date_add(t, d0, &e, 0, &ed) < 0) return -1;
-        __int128 beyond = nudged - epoch_ns(ed, t0);
+        __int128 ens;
+        if (ctx_add_epoch(t, c, &e, &ens) < 0) return -1;
+        __int128 beyond = nudged - ens;
         int bs = beyond > 0 ? 1 : beyond < 0 ? -1 : 0;
         if (bs != -sign) *dur = e;
         else break;
@@ -418,22 +551,110 @@ static int bubble(js_thread *t, int sign, idur *dur, __int128 nudged, tp_date d0
     return 0;
 }
 
-/* RoundRelativeDuration without a time zone. */
-static int round_relative(js_thread *t, idur *dur, __int128 dest, tp_date d0, tp_time t0, int largest,
+/* RoundRelativeDuration: dur runs from origin to dest (epoch ns) starting at c. */
+static int round_relative(js_thread *t, idur *dur, __int128 origin, __int128 dest, const relctx *c, int largest,
                           int64_t inc, int smallest, int mode)
 {
     int sign = idur_sign(dur) < 0 ? -1 : 1;
+    int irregular = smallest <= U_WEEK || (c->zoned && smallest == U_DAY);
     nudge n;
-    if (smallest <= U_WEEK) {
-        if (nudge_calendar(t, sign, dur, dest, d0, t0, inc, smallest, mode, &n) < 0) return -1;
-    } else {
-        nudge_day_or_time(dur, dest, largest, inc, smallest, mode, &n);
-    }
+    int rc;
+    if (irregular) rc = nudge_calendar(t, sign, dur, origin, dest, c, inc, smallest, mode, &n);
+    else if (c->zoned) rc = nudge_zoned_time(t, sign, dur, c, inc, smallest, mode, &n);
+    else rc = nudge_day_or_time(t, dur, dest, largest, inc, smallest, mode, &n);
+    if (rc < 0) return -1;
     *dur = n.d;
     if (n.expanded && smallest != U_WEEK) {
         int start = smallest > U_DAY ? U_DAY : smallest;
-        if (bubble(t, sign, dur, n.nudged, d0, t0, largest, start) < 0) return -1;
+        if (bubble(t, sign, dur, n.nudged, c, largest, start) < 0) return -1;
     }
+    return 0;
+}
+
+/* RoundRelativeDuration for a duration between two plain date-times. */
+static int round_relative_plain(js_thread *t, idur *dur, tp_date d1, tp_time t1, tp_date d2, tp_time t2, int largest,
+                                int64_t inc, int smallest, int mode)
+{
+    relctx c = { .date = d1, .time = t1 };
+    return round_relative(t, dur, epoch_ns(d1, t1), epoch_ns(d2, t2), &c, largest, inc, smallest, mode);
+}
+
+/* TotalRelativeDuration */
+static int total_relative(js_thread *t, const idur *dur, __int128 origin, __int128 dest, const relctx *c, int unit,
+                          double *out)
+{
+    if (unit <= U_WEEK || (c->zoned && unit == U_DAY)) {
+        nudge n;
+        int sign = idur_sign(dur) < 0 ? -1 : 1;
+        if (nudge_calendar(t, sign, dur, origin, dest, c, 1, unit, RM_TRUNC, &n) < 0) return -1;
+        *out = n.total;
+        return 0;
+    }
+    *out = div_exact(dur->ns + (__int128)dur->d * NS_DAY, unit == U_DAY ? NS_DAY : du_ns[unit]);
+    return 0;
+}
+
+/* DifferenceZonedDateTime for a date largest unit. */
+static int diff_zoned(js_thread *t, const relctx *zone, __int128 ns1, __int128 ns2, int largest, idur *out)
+{
+    idur z = { 0, 0, 0, 0, 0 };
+    *out = z;
+    if (ns1 == ns2) return 0;
+    tp_date sd, ed;
+    tp_time st, et;
+    zone_wall(zone, ns1, &sd, &st);
+    zone_wall(zone, ns2, &ed, &et);
+    if (tp_compare_date(sd, ed) == 0) { out->ns = ns2 - ns1; return 0; }
+    int sign = ns2 < ns1 ? -1 : 1;
+    int max_corr = sign > 0 ? 2 : 1, corr = 0;
+    __int128 td = (__int128)tp_time_ns(et) - tp_time_ns(st);
+    if ((td > 0 ? 1 : td < 0 ? -1 : 0) == -sign) corr++;
+    tp_date mid = ed;
+    int ok = 0;
+    for (; corr <= max_corr && !ok; corr++) {
+        mid = tp_from_epoch_days(tp_epoch_days(ed.year, ed.month, ed.day) - (int64_t)corr * sign);
+        __int128 ins;
+        if (zone_epoch(t, zone, mid, st, &ins) < 0) return -1;
+        td = ns2 - ins;
+        ok = (td > 0 ? 1 : td < 0 ? -1 : 0) != -sign;
+    }
+    /* The spec asserts success; a zone that skips two days in a row would not. */
+    if (!ok) { jsvm_throw_range_error(t, "cannot compute the difference in this time zone"); return -1; }
+    *out = date_until(sd, mid, largest < U_DAY ? largest : U_DAY);
+    out->ns = td;
+    return 0;
+}
+
+/* DifferenceZonedDateTimeWithRounding; zone carries the time zone, not a wall clock. */
+static int diff_zoned_rounding(js_thread *t, const relctx *zone, __int128 ns1, __int128 ns2, int largest, int64_t inc,
+                               int smallest, int mode, idur *out)
+{
+    if (largest > U_DAY) {
+        idur d = { 0, 0, 0, 0, tp_round_i128(ns2 - ns1, du_ns[smallest] * inc, mode) };
+        *out = d;
+        return check_time_duration(t, d.ns);
+    }
+    if (diff_zoned(t, zone, ns1, ns2, largest, out) < 0) return -1;
+    if (smallest == U_NS && inc == 1) return 0;
+    relctx c = *zone;
+    zone_wall(zone, ns1, &c.date, &c.time);
+    return round_relative(t, out, ns1, ns2, &c, largest, inc, smallest, mode);
+}
+
+/* AddZonedDateTime with overflow constrain. */
+static int add_zoned(js_thread *t, const relctx *zone, __int128 ns, const idur *d, __int128 *out)
+{
+    if (!idur_date_zero(d)) {
+        tp_date wd, ad;
+        tp_time wt;
+        zone_wall(zone, ns, &wd, &wt);
+        if (date_add(t, wd, d, 0, &ad) < 0) return -1;
+        if (!tp_datetime_in_limits(ad, wt)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
+        if (zone_epoch(t, zone, ad, wt, &ns) < 0) return -1;
+    }
+    ns += d->ns;
+    if (!tp_valid_epoch_ns(ns)) { jsvm_throw_range_error(t, "instant outside the supported range"); return -1; }
+    *out = ns;
     return 0;
 }
 
@@ -441,9 +662,12 @@ static int round_relative(js_thread *t, idur *dur, __int128 dest, tp_date d0, tp
 
 typedef struct diffset { int largest, smallest, mode; int64_t inc; } diffset;
 
-static int get_difference_settings(js_thread *t, int since, jsv o, int group_time, int group_date,
+/* GetOptionsObject(options) then GetDifferenceSettings. */
+static int get_difference_settings(js_thread *t, int since, jsv options, int group_time, int group_date,
                                    int fallback_smallest, int default_largest, diffset *s)
 {
+    jsv o = tp_get_options_object(t, options);
+    if (o == JSV_EXCEPTION) return -1;
     int lu = tp_get_unit_option(t, o, "largestUnit");
     if (lu == -1) return -1;
     double inc;
@@ -484,16 +708,19 @@ static jsv duration_result(js_thread *t, const idur *d, int largest, int negate)
 
 /* ---- PlainDate ---- */
 
+int tp_add_operands(js_thread *t, jsv duration, jsv options, int negate, double *v)
+{
+    if (tp_to_temporal_duration(t, duration, v) < 0) return -1;
+    if (negate) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
+    return tp_read_overflow(t, options);
+}
+
 jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATE, magic ? "subtract" : "add");
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
-    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
-    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_add_operands(t, JS_ARG(0), JS_ARG(1), magic, v);
     if (ov < 0) return JSV_EXCEPTION;
     idur d = to_internal(v, 1);
     d.d = (int64_t)(d.ns / NS_DAY);
@@ -508,16 +735,14 @@ jsv tp_date_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!tp) return JSV_EXCEPTION;
     tp_date other;
     if (tp_to_temporal_date(t, JS_ARG(0), JSV_UNDEFINED, &other) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, magic, o, 0, 1, U_DAY, U_DAY, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, magic, JS_ARG(1), 0, 1, U_DAY, U_DAY, &s) < 0) return JSV_EXCEPTION;
     idur d = { 0, 0, 0, 0, 0 };
     if (tp_compare_date(tp->date, other) != 0) {
         d = date_until(tp->date, other, s.largest);
         if (!(s.smallest == U_DAY && s.inc == 1)) {
             tp_time mid = { 0, 0, 0, 0, 0, 0 };
-            if (round_relative(t, &d, epoch_ns(other, mid), tp->date, mid, s.largest, s.inc, s.smallest, s.mode) < 0)
+            if (round_relative_plain(t, &d, tp->date, mid, other, mid, s.largest, s.inc, s.smallest, s.mode) < 0)
                 return JSV_EXCEPTION;
         }
     }
@@ -545,10 +770,8 @@ jsv tp_time_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (!tp) return JSV_EXCEPTION;
     tp_time other;
     if (tp_to_temporal_time(t, JS_ARG(0), JSV_UNDEFINED, &other) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, magic, o, 1, 0, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, magic, JS_ARG(1), 1, 0, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
     idur d = { 0, 0, 0, 0, (__int128)tp_time_ns(other) - tp_time_ns(tp->time) };
     d.ns = tp_round_i128(d.ns, du_ns[s.smallest] * s.inc, s.mode);
     return duration_result(t, &d, s.largest, magic);
@@ -574,11 +797,7 @@ jsv tp_datetime_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     js_temporal *tp = tp_this(t, this_val, TK_DATETIME, magic ? "subtract" : "add");
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
-    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
-    if (magic) for (int i = 0; i < DU_COUNT; i++) v[i] = -v[i] + 0.0;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_add_operands(t, JS_ARG(0), JS_ARG(1), magic, v);
     if (ov < 0) return JSV_EXCEPTION;
     tp_date d; tp_time tm;
     if (datetime_add(t, tp->date, tp->time, v, ov, &d, &tm) < 0) return JSV_EXCEPTION;
@@ -596,7 +815,7 @@ static int diff_datetime_rounding(js_thread *t, tp_date d1, tp_time t1, tp_date 
     }
     *out = diff_datetime(d1, t1, d2, t2, s->largest);
     if (s->smallest == U_NS && s->inc == 1) return 0;
-    return round_relative(t, out, epoch_ns(d2, t2), d1, t1, s->largest, s->inc, s->smallest, s->mode);
+    return round_relative_plain(t, out, d1, t1, d2, t2, s->largest, s->inc, s->smallest, s->mode);
 }
 
 jsv tp_datetime_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -605,10 +824,8 @@ jsv tp_datetime_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic
     if (!tp) return JSV_EXCEPTION;
     tp_date od; tp_time ot;
     if (tp_to_temporal_datetime(t, JS_ARG(0), JSV_UNDEFINED, &od, &ot) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, magic, o, 1, 1, U_NS, U_DAY, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, magic, JS_ARG(1), 1, 1, U_NS, U_DAY, &s) < 0) return JSV_EXCEPTION;
     idur d;
     if (diff_datetime_rounding(t, tp->date, tp->time, od, ot, &s, &d) < 0) return JSV_EXCEPTION;
     return duration_result(t, &d, s.largest, magic);
@@ -674,11 +891,12 @@ static jsv du_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     int largest = l1 < l2 ? l1 : l2;
     if (largest <= U_WEEK) return jsvm_throw_range_error(t, "cannot add durations with calendar units without relativeTo");
     idur d = { 0, 0, 0, 0, time_part_ns(tp->dur, 1) + time_part_ns(v, 1) };
-    if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
+    if (check_time_duration(t, d.ns) < 0) return JSV_EXCEPTION;
     return duration_result(t, &d, largest, 0);
 }
 
-/* Checks a zoned relativeTo's offset against its (fixed-offset) zone: offset option "reject". */
+/* Offset option "reject": the offset a zoned relativeTo gives must be the one
+ * its wall clock has in the zone (zone_off, from tp_zone_wall_offset). */
 static int check_rel_offset(js_thread *t, int64_t given, int64_t zone_off, int match_minutes)
 {
     if (given == zone_off) return 0;
@@ -687,48 +905,69 @@ static int check_rel_offset(js_thread *t, int64_t given, int64_t zone_off, int m
     return -1;
 }
 
-static int rel_zoned_check(js_thread *t, tp_date d, tp_time tm, int64_t zone_off)
+/* A relativeTo option: none, a PlainDate (wall clock midnight), or a ZonedDateTime. */
+enum { REL_NONE, REL_PLAIN, REL_ZONED };
+typedef struct relto { int kind; relctx c; __int128 ns; } relto;
+
+/* The zoned relativeTo whose wall clock d/tm has offset off in zone (the
+ * offset InterpretISODateTimeOffset chose, so the instant is d/tm - off). */
+static int rel_zoned(js_thread *t, tp_date d, tp_time tm, const tp_zone *zone, int64_t off, relto *r)
 {
     int64_t days = tp_epoch_days(d.year, d.month, d.day);
-    if (days > 100000000 || days < -100000000) {
+    r->kind = REL_ZONED;
+    r->c.zoned = 1;
+    r->c.zone = *zone;
+    r->ns = tp_utc_epoch_ns(d, tm) - off;
+    if (days > 100000000 || days < -100000000 || !tp_valid_epoch_ns(r->ns)) {
         jsvm_throw_range_error(t, "relativeTo outside the supported range");
         return -1;
     }
-    if (!tp_valid_epoch_ns(tp_utc_epoch_ns(d, tm) - zone_off)) {
-        jsvm_throw_range_error(t, "relativeTo outside the supported range");
-        return -1;
-    }
+    zone_wall(&r->c, r->ns, &r->c.date, &r->c.time);
     return 0;
 }
 
-/* GetTemporalRelativeToOption: 0 none, 1 plain date (in *d, *tm midnight),
- * 2 zoned (local wall-clock date and time in its zone; later arithmetic treats it as
- * one offset), -1 exception. */
-static int get_relative_to(js_thread *t, jsv o, tp_date *d, tp_time *tm)
+/* GetTemporalRelativeToOption */
+static int get_relative_to(js_thread *t, jsv o, relto *r)
 {
-    memset(tm, 0, sizeof *tm);
+    memset(r, 0, sizeof *r);
     jsv v = tp_get_prop(t, o, "relativeTo");
     if (v == JSV_EXCEPTION) return -1;
     if (jsv_is_undefined(v)) return 0;
     if (jsv_is_object(v)) {
         js_temporal *tp = jsobj_class(JSV_OBJ(v)) == JS_CLASS_TEMPORAL ? (js_temporal *)JSV_OBJ(v) : NULL;
-        if (tp && (tp->kind == TK_DATE || tp->kind == TK_DATETIME)) { *d = tp->date; return 1; }
-        if (tp && tp->kind == TK_ZONED) { *d = tp->date; *tm = tp->time; return 2; }
+        if (tp && (tp->kind == TK_DATE || tp->kind == TK_DATETIME)) {
+            r->kind = REL_PLAIN;
+            r->c.date = tp->date;
+            return 0;
+        }
+        if (tp && tp->kind == TK_ZONED) {
+            r->kind = REL_ZONED;
+            r->c.zoned = 1;
+            r->c.zone = tp->zone;
+            r->ns = tp->epoch_ns;
+            zone_wall(&r->c, r->ns, &r->c.date, &r->c.time);
+            return 0;
+        }
         if (tp_calendar_from_item(t, v) < 0) return -1;
         tp_fields f;
         if (tp_read_fields(t, v, &f, 7, 7) < 0) return -1;
-        int64_t given = f.offset_ns, zone_off = f.tz_off;
-        int has_off = f.has_offset;
-        if (tp_date_from_fields(t, &f, 0, d) < 0) return -1;
+        tp_date d;
+        tp_time tm;
+        if (tp_date_from_fields(t, &f, 0, &d) < 0) return -1;
         double tv[6];
         tp_fields_time(&f, NULL, tv);
-        if (tp_regulate_time(t, tv, 0, tm) < 0) return -1;
-        if (!f.has_tz) { memset(tm, 0, sizeof *tm); return 1; }
-        /* a property bag's offset must match exactly (no rounding to the minute) */
-        if (tp_zone_wall_offset(t, &f.tz_zone, *d, *tm, has_off, given, 0, &zone_off) < 0) return -1;
-        if (has_off && check_rel_offset(t, given, zone_off, 0) < 0) return -1;
-        if (rel_zoned_check(t, *d, *tm, zone_off) < 0) return -1;
-        return 2;
+        if (tp_regulate_time(t, tv, 0, &tm) < 0) return -1;
+        if (!f.has_tz) {
+            r->kind = REL_PLAIN;
+            r->c.date = d;
+            return 0;
+        }
+        /* InterpretISODateTimeOffset(option, reject, match exactly): a bag's
+         * offset must be one this wall clock really has in the zone. */
+        int64_t zone_off;
+        if (tp_zone_wall_offset(t, &f.tz_zone, d, tm, f.has_offset, f.offset_ns, 0, &zone_off) < 0) return -1;
+        if (f.has_offset && check_rel_offset(t, f.offset_ns, zone_off, 0) < 0) return -1;
+        return rel_zoned(t, d, tm, &f.tz_zone, zone_off, r);
     }
     if (!jsv_is_string(v)) { jsvm_throw_type_error(t, "invalid relativeTo"); return -1; }
     tp_parsed p;
@@ -739,36 +978,48 @@ static int get_relative_to(js_thread *t, jsv o, tp_date *d, tp_time *tm)
         tp_zone zone;
         jsv tzs = tp_str(t, p.tz);
         if (tzs == JSV_EXCEPTION || tp_to_time_zone_rec(t, tzs, id, sizeof id, &zone) < 0) return -1;
+        tp_date d = p.date;
+        tp_time tm = p.time;
         if (p.has_z) {
+            if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
             __int128 ns = tp_utc_epoch_ns(p.date, p.time);
-            if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
             zone_off = tp_zone_offset(&zone, ns);
-            tp_epoch_to_parts(ns + zone_off, d, tm);
+            tp_epoch_to_parts(ns + zone_off, &d, &tm);
+        } else if (!p.has_time) {
+            /* a date alone starts at the zone's start of that day */
+            __int128 ns;
+            if (!tp_date_in_limits(p.date)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+            if (tp_zone_start_of_day(t, &zone, p.date, &ns) < 0) return -1;
+            zone_off = tp_zone_offset(&zone, ns);
+            tp_epoch_to_parts(ns + zone_off, &d, &tm);
         } else {
+            /* a string's offset may match the zone's to the minute */
             if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
-            if (tp_zone_wall_offset(t, &zone, p.date, p.time, p.has_offset && p.has_time, p.offset_ns,
+            if (tp_zone_wall_offset(t, &zone, p.date, p.time, p.has_offset, p.offset_ns,
                                     !p.offset_has_subminute, &zone_off) < 0)
                 return -1;
-            if (p.has_offset && p.has_time && check_rel_offset(t, p.offset_ns, zone_off, !p.offset_has_subminute) < 0) return -1;
-            *d = p.date; *tm = p.time;
+            if (p.has_offset && check_rel_offset(t, p.offset_ns, zone_off, !p.offset_has_subminute) < 0) return -1;
         }
-        if (!tp_datetime_in_limits(*d, *tm)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
-        if (rel_zoned_check(t, *d, *tm, zone_off) < 0) return -1;
-        return 2;
+        if (!tp_datetime_in_limits(d, tm)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
+        return rel_zoned(t, d, tm, &zone, zone_off, r);
     }
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator requires a time zone annotation"); return -1; }
     if (!tp_date_in_limits(p.date)) { jsvm_throw_range_error(t, "relativeTo out of range"); return -1; }
-    *d = p.date;
-    return 1;
+    r->kind = REL_PLAIN;
+    r->c.date = p.date;
+    return 0;
 }
 
-static int64_t date_duration_days(js_thread *t, const idur *d, tp_date rel, int *err)
+/* DateDurationDays */
+static int date_duration_days(js_thread *t, const idur *d, tp_date rel, int64_t *out)
 {
-    if (!d->y && !d->mo && !d->w) return d->d;
+    *out = d->d;
+    if (!d->y && !d->mo && !d->w) return 0;
     idur ymw = { d->y, d->mo, d->w, 0, 0 };
     tp_date later;
-    if (date_add(t, rel, &ymw, 0, &later) < 0) { *err = 1; return 0; }
-    return d->d + tp_epoch_days(later.year, later.month, later.day) - tp_epoch_days(rel.year, rel.month, rel.day);
+    if (date_add(t, rel, &ymw, 0, &later) < 0) return -1;
+    *out += tp_epoch_days(later.year, later.month, later.day) - tp_epoch_days(rel.year, rel.month, rel.day);
+    return 0;
 }
 
 static jsv du_compare(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -778,22 +1029,38 @@ static jsv du_compare(js_thread *t, jsv this_val, int argc, jsv *argv, int magic
         return JSV_EXCEPTION;
     jsv o = tp_get_options_object(t, JS_ARG(2));
     if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    tp_date rel;
-    tp_time rtm;
-    int hr = get_relative_to(t, o, &rel, &rtm);
-    if (hr < 0) return JSV_EXCEPTION;
+    relto rel;
+    if (get_relative_to(t, o, &rel) < 0) return JSV_EXCEPTION;
     if (!memcmp(a, b, sizeof a)) return jsv_from_int(0);
+    int la = default_largest_unit(a), lb = default_largest_unit(b);
     idur x = to_internal(a, 0), y = to_internal(b, 0);
+    if (rel.kind == REL_ZONED && (la <= U_DAY || lb <= U_DAY)) {
+        __int128 ax, ay;
+        if (add_zoned(t, &rel.c, rel.ns, &x, &ax) < 0 || add_zoned(t, &rel.c, rel.ns, &y, &ay) < 0) return JSV_EXCEPTION;
+        return jsv_from_int(ax < ay ? -1 : ax > ay);
+    }
     int64_t dx = x.d, dy = y.d;
-    if (default_largest_unit(a) <= U_WEEK || default_largest_unit(b) <= U_WEEK) {
-        if (!hr) return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
-        int err = 0;
-        dx = date_duration_days(t, &x, rel, &err);
-        if (!err) dy = date_duration_days(t, &y, rel, &err);
-        if (err) return JSV_EXCEPTION;
+    if (la <= U_WEEK || lb <= U_WEEK) {
+        if (rel.kind != REL_PLAIN) return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
+        if (date_duration_days(t, &x, rel.c.date, &dx) < 0 || date_duration_days(t, &y, rel.c.date, &dy) < 0)
+            return JSV_EXCEPTION;
     }
     __int128 tx = x.ns + (__int128)dx * NS_DAY, ty = y.ns + (__int128)dy * NS_DAY;
+    if (check_time_duration(t, tx) < 0 || check_time_duration(t, ty) < 0) return JSV_EXCEPTION;
     return jsv_from_int(tx < ty ? -1 : tx > ty);
+}
+
+/* The plain relativeTo steps shared by round and total: the duration with
+ * 24-hour days is added to midnight of the relativeTo date. */
+static int plain_target(js_thread *t, const js_temporal *tp, const relto *rel, tp_date *td, tp_time *tt)
+{
+    idur d = to_internal(tp->dur, 1);
+    __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
+    if (rem < 0) { rem += NS_DAY; days--; }
+    d.d = (int64_t)days;
+    if (date_add(t, rel->c.date, &d, 0, td) < 0) return -1;
+    *tt = tp_time_from_ns((int64_t)rem);
+    return 0;
 }
 
 static jsv du_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -804,10 +1071,8 @@ static jsv du_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
     int lu = tp_get_unit_option(t, o, "largestUnit");
     if (lu == -1) return JSV_EXCEPTION;
-    tp_date rel;
-    tp_time rtm;
-    int hr = get_relative_to(t, o, &rel, &rtm);
-    if (hr < 0) return JSV_EXCEPTION;
+    relto rel;
+    if (get_relative_to(t, o, &rel) < 0) return JSV_EXCEPTION;
     double incd;
     if (tp_get_rounding_increment(t, o, &incd) < 0) return JSV_EXCEPTION;
     int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
@@ -826,32 +1091,29 @@ static jsv du_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     if (su > U_DAY && tp_validate_increment(t, incd, maxes[su], 0) < 0) return JSV_EXCEPTION;
     int64_t inc = (int64_t)incd;
     if (inc > 1 && lu != su && su <= U_DAY) return jsvm_throw_range_error(t, "roundingIncrement not allowed here");
-    if (hr) {
-        idur d = to_internal(tp->dur, 1);
-        d.ns += tp_time_ns(rtm);
-        __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
-        if (rem < 0) { rem += NS_DAY; days--; }
-        d.d = (int64_t)days;
-        tp_date target;
-        if (date_add(t, rel, &d, 0, &target) < 0) return JSV_EXCEPTION;
+    if (rel.kind == REL_ZONED) {
+        idur d = to_internal(tp->dur, 0), r;
+        __int128 target;
+        if (add_zoned(t, &rel.c, rel.ns, &d, &target) < 0 ||
+            diff_zoned_rounding(t, &rel.c, rel.ns, target, lu, inc, su, rm, &r) < 0)
+            return JSV_EXCEPTION;
+        return duration_result(t, &r, lu <= U_DAY ? U_HOUR : lu, 0);
+    }
+    if (rel.kind == REL_PLAIN) {
+        tp_date td;
+        tp_time tt, mid = { 0, 0, 0, 0, 0, 0 };
+        if (plain_target(t, tp, &rel, &td, &tt) < 0) return JSV_EXCEPTION;
         diffset s = { lu, su, rm, inc };
         idur r;
-        if (diff_datetime_rounding(t, rel, rtm, target, tp_time_from_ns((int64_t)rem), &s, &r) < 0) return JSV_EXCEPTION;
-        return duration_result(t, &r, hr == 2 && lu <= U_DAY ? U_HOUR : lu, 0);
+        if (diff_datetime_rounding(t, rel.c.date, mid, td, tt, &s, &r) < 0) return JSV_EXCEPTION;
+        return duration_result(t, &r, lu, 0);
     }
     if (existing <= U_WEEK || lu <= U_WEEK) return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
     idur d = to_internal(tp->dur, 1);
     __int128 ulen = su == U_DAY ? NS_DAY : du_ns[su];
     d.ns = tp_round_i128(d.ns, ulen * inc, rm);
-    if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
+    if (check_time_duration(t, d.ns) < 0) return JSV_EXCEPTION;
     return duration_result(t, &d, lu, 0);
-}
-
-static double total_ns(__int128 ns, __int128 unit)
-{
-    if (ns < ((__int128)1 << 53) && ns > -((__int128)1 << 53)) return (double)ns / (double)unit;
-    __int128 q = ns / unit, r = ns % unit;
-    return (double)q + (double)r / (double)unit;
 }
 
 static jsv du_total(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -869,37 +1131,38 @@ static jsv du_total(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         o = tp_get_options_object(t, JS_ARG(0));
         if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     }
-    tp_date rel;
-    tp_time rtm;
-    int hr = get_relative_to(t, o, &rel, &rtm);
-    if (hr < 0) return JSV_EXCEPTION;
+    relto rel;
+    if (get_relative_to(t, o, &rel) < 0) return JSV_EXCEPTION;
     int unit = tp_get_unit_option(t, o, "unit");
     if (unit == -1) return JSV_EXCEPTION;
     if (unit == -2 || unit == U_AUTO) return jsvm_throw_range_error(t, "unit is required");
-    idur d = to_internal(tp->dur, 1);
-    if (hr) {
-        d.ns += tp_time_ns(rtm);
-        __int128 days = d.ns / NS_DAY, rem = d.ns % NS_DAY;
-        if (rem < 0) { rem += NS_DAY; days--; }
-        d.d = (int64_t)days;
-        tp_date target;
-        if (date_add(t, rel, &d, 0, &target) < 0) return JSV_EXCEPTION;
-        tp_time mid = rtm, tt = tp_time_from_ns((int64_t)rem);
-        if (tp_compare_datetime(rel, mid, target, tt) == 0) return jsv_number(0);
-        if (!tp_datetime_in_limits(target, tt)) return jsvm_throw_range_error(t, "date-time outside the supported range");
-        idur r = diff_datetime(rel, mid, target, tt, unit);
-        if (unit <= U_WEEK) {
-            nudge n;
-            int sign = idur_sign(&r) < 0 ? -1 : 1;
-            if (nudge_calendar(t, sign, &r, epoch_ns(target, tt), rel, mid, 1, unit, RM_TRUNC, &n) < 0) return JSV_EXCEPTION;
-            return jsv_number(n.total);
-        }
-        __int128 ns = r.ns + (__int128)r.d * NS_DAY;
-        return jsv_number(total_ns(ns, unit == U_DAY ? NS_DAY : du_ns[unit]));
+    double total;
+    if (rel.kind == REL_ZONED) {
+        idur d = to_internal(tp->dur, 0), r;
+        __int128 target;
+        if (add_zoned(t, &rel.c, rel.ns, &d, &target) < 0) return JSV_EXCEPTION;
+        if (unit > U_DAY) return jsv_number(div_exact(target - rel.ns, du_ns[unit]));
+        if (diff_zoned(t, &rel.c, rel.ns, target, unit, &r) < 0 ||
+            total_relative(t, &r, rel.ns, target, &rel.c, unit, &total) < 0)
+            return JSV_EXCEPTION;
+        return jsv_number(total);
+    }
+    if (rel.kind == REL_PLAIN) {
+        tp_date td;
+        tp_time tt, mid = { 0, 0, 0, 0, 0, 0 };
+        if (plain_target(t, tp, &rel, &td, &tt) < 0) return JSV_EXCEPTION;
+        if (tp_compare_datetime(rel.c.date, mid, td, tt) == 0) return jsv_number(0);
+        if (!tp_datetime_in_limits(rel.c.date, mid) || !tp_datetime_in_limits(td, tt))
+            return jsvm_throw_range_error(t, "date-time outside the supported range");
+        idur r = diff_datetime(rel.c.date, mid, td, tt, unit);
+        if (total_relative(t, &r, epoch_ns(rel.c.date, mid), epoch_ns(td, tt), &rel.c, unit, &total) < 0)
+            return JSV_EXCEPTION;
+        return jsv_number(total);
     }
     if (default_largest_unit(tp->dur) <= U_WEEK || unit <= U_WEEK)
         return jsvm_throw_range_error(t, "relativeTo is required for calendar units");
-    return jsv_number(total_ns(d.ns, unit == U_DAY ? NS_DAY : du_ns[unit]));
+    idur d = to_internal(tp->dur, 1);
+    return jsv_number(div_exact(d.ns, unit == U_DAY ? NS_DAY : du_ns[unit]));
 }
 
 static int fmt_num(char *buf, double v) { return sprintf(buf, "%.0f", fabs(v)); }
@@ -910,20 +1173,16 @@ static jsv du_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
     memcpy(v, tp->dur, sizeof v);
-    int prec = -1;
-    if (magic == 0) {
-        jsv o = tp_get_options_object(t, JS_ARG(0));
-        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        int rm; int64_t inc;
-        if (tp_get_precision(t, o, &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
-        if (prec == -2) return jsvm_throw_range_error(t, "smallestUnit must not be minute");
-        if (inc != 1) {
-            int largest = default_largest_unit(v);
-            idur d = to_internal(v, 0);
-            d.ns = tp_round_i128(d.ns, inc, rm);
-            if (d.ns > MAX_TIME_NS || d.ns < -MAX_TIME_NS) return jsvm_throw_range_error(t, "duration out of range");
-            if (from_internal(t, &d, largest < U_SECOND ? largest : U_SECOND, v) < 0) return JSV_EXCEPTION;
-        }
+    tp_string_opts so;
+    if (tp_get_string_opts(t, JS_ARG(0), magic ? 0 : TP_OPT_PRECISION, &so) < 0) return JSV_EXCEPTION;
+    int prec = so.prec;
+    if (prec == -2) return jsvm_throw_range_error(t, "smallestUnit must not be minute");
+    if (so.inc != 1) {
+        int largest = default_largest_unit(v);
+        idur d = to_internal(v, 0);
+        d.ns = tp_round_i128(d.ns, so.inc, so.rm);
+        if (check_time_duration(t, d.ns) < 0) return JSV_EXCEPTION;
+        if (from_internal(t, &d, largest < U_SECOND ? largest : U_SECOND, v) < 0) return JSV_EXCEPTION;
     }
     char buf[512];
     int n = 0, sign = dur_sign(v);
@@ -961,7 +1220,10 @@ static jsv du_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
 
 static const char *const du_extra_names[] = { "sign", "blank" };
 
-static const struct { const char *name; js_native_fn fn; int n, magic; } du_methods[] = {
+static const tp_method du_statics[] = {
+    { "from", du_from, 1, 0 },
+    { "compare", du_compare, 2, 0 },
+}, du_methods[] = {
     { "with", du_with, 1, 0 },
     { "negated", du_negate, 0, 0 },
     { "abs", du_negate, 0, 1 },
@@ -977,19 +1239,14 @@ static const struct { const char *name; js_native_fn fn; int n, magic; } du_meth
 
 int tp_init_duration(js_thread *t, js_realm *realm, js_object *ns)
 {
-    js_object *c = tp_make_type(t, realm, ns, "Duration", 0, du_construct, JS_INTR_TemporalDuration,
-                                JS_INTR_TemporalDurationPrototype, "Temporal.Duration");
-    if (!c) return -1;
-    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalDurationPrototype]);
-    if (jsobj_define_fn(t, c, "from", du_from, 1, 0) < 0 ||
-        jsobj_define_fn(t, c, "compare", du_compare, 2, 0) < 0)
-        return -1;
-    if (tp_define_getters(t, proto, du_names, DU_COUNT, du_get) < 0) return -1;
+    static const tp_type_spec spec = {
+        "Duration", 0, du_construct, JS_INTR_TemporalDuration, JS_INTR_TemporalDurationPrototype,
+        du_statics, TP_COUNTOF(du_statics), du_methods, TP_COUNTOF(du_methods),
+    };
+    js_object *proto = tp_init_type(t, realm, ns, &spec);
+    if (!proto || tp_define_getters(t, proto, du_names, DU_COUNT, du_get) < 0) return -1;
     for (int i = 0; i < 2; i++)
         if (jsobj_define_getter(t, proto, du_extra_names[i], du_get, DU_COUNT + i) < 0) return -1;
-    for (size_t i = 0; i < sizeof du_methods / sizeof du_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, du_methods[i].name, du_methods[i].fn, du_methods[i].n, du_methods[i].magic) < 0)
-            return -1;
     return 0;
 }
 
@@ -1012,10 +1269,8 @@ jsv tp_duration_from_ns(js_thread *t, __int128 ns, int largest, int negate)
 /* DifferenceTemporalPlainYearMonth (both dates have day 1). */
 jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int since)
 {
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, since, o, 0, 1, U_MONTH, U_YEAR, &s) < 0) return JSV_EXCEPTION;
+    if (get_difference_settings(t, since, options, 0, 1, U_MONTH, U_YEAR, &s) < 0) return JSV_EXCEPTION;
     if (s.largest == U_WEEK || s.largest == U_DAY || s.smallest == U_WEEK || s.smallest == U_DAY)
         return jsvm_throw_range_error(t, "weeks and days are not allowed for PlainYearMonth differences");
     idur d = { 0, 0, 0, 0, 0 };
@@ -1027,14 +1282,14 @@ jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int 
         d.w = 0; d.d = 0;
         if (!(s.smallest == U_MONTH && s.inc == 1)) {
             tp_time mid = { 0, 0, 0, 0, 0, 0 };
-            if (round_relative(t, &d, epoch_ns(two, mid), one, mid, s.largest, s.inc, s.smallest, s.mode) < 0)
+            if (round_relative_plain(t, &d, one, mid, two, mid, s.largest, s.inc, s.smallest, s.mode) < 0)
                 return JSV_EXCEPTION;
         }
     }
     return duration_result(t, &d, U_DAY, since);
 }
 
-/* ZonedDateTime support for fixed-offset zones: local wall time = epoch + off. */
+/* ZonedDateTime support (zoned.c): date arithmetic on wall clocks and differences. */
 int tp_add_date_part(js_thread *t, tp_date d, const double *v, int ov, tp_date *out)
 {
     idur dur = to_internal(v, 0);
@@ -1045,61 +1300,16 @@ __int128 tp_time_part_ns(const double *v) { return time_part_ns(v, 0); }
 
 int tp_duration_has_date_part(const double *v) { return v[0] || v[1] || v[2] || v[3]; }
 
-/* DifferenceZonedDateTime for a zone with transitions: whole days by the
- * calendar, then the exact time left, so a 23- or 25-hour day is one day. */
-static int zoned_days_and_time(js_thread *t, __int128 ns1, __int128 ns2, const tp_zone *zone, int largest, idur *out)
-{
-    tp_date d1, d2; tp_time t1, t2;
-    tp_epoch_to_parts(ns1 + tp_zone_offset(zone, ns1), &d1, &t1);
-    tp_epoch_to_parts(ns2 + tp_zone_offset(zone, ns2), &d2, &t2);
-    idur z = { 0, 0, 0, 0, 0 };
-    *out = z;
-    if (tp_compare_date(d1, d2) == 0) { out->ns = ns2 - ns1; return 0; }
-    int sign = ns2 < ns1 ? -1 : 1, maxcorr = sign == 1 ? 2 : 1;
-    __int128 tdur = (__int128)tp_time_ns(t2) - tp_time_ns(t1);
-    int corr = tdur != 0 && (tdur > 0 ? 1 : -1) == -sign;
-    int64_t end_days = tp_epoch_days(d2.year, d2.month, d2.day);
-    for (; corr <= maxcorr; corr++) {
-        tp_date mid = tp_from_epoch_days(end_days - (int64_t)corr * sign);
-        if (!tp_datetime_in_limits(mid, t1)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
-        __int128 mns;
-        if (tp_zone_epoch_ns(t, zone, mid, t1, 0, &mns) < 0) return -1;
-        __int128 rem = ns2 - mns;
-        int tsign = rem > 0 ? 1 : rem < 0 ? -1 : 0;
-        if (sign != -tsign) {
-            *out = date_until(d1, mid, largest < U_DAY ? largest : U_DAY);
-            out->ns = rem;
-            return 0;
-        }
-    }
-    jsvm_throw_range_error(t, "cannot compute the difference in this time zone");
-    return -1;
-}
-
 jsv tp_zoned_until(js_thread *t, __int128 ns1, __int128 ns2, const tp_zone *zone, int same_tz, jsv options, int since)
 {
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
     diffset s;
-    if (get_difference_settings(t, since, o, 1, 1, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
-    if (s.largest > U_DAY) {
-        idur d = { 0, 0, 0, 0, tp_round_i128(ns2 - ns1, du_ns[s.smallest] * s.inc, s.mode) };
-        return duration_result(t, &d, s.largest, since);
-    }
-    if (!same_tz) return jsvm_throw_range_error(t, "time zones must match to compute date differences");
-    idur d = { 0, 0, 0, 0, 0 };
-    if (ns1 != ns2) {
-        if (zone->db && s.smallest > U_DAY) {
-            /* Time units round the exact time left after the whole days. */
-            if (zoned_days_and_time(t, ns1, ns2, zone, s.largest, &d) < 0) return JSV_EXCEPTION;
-            d.ns = tp_round_i128(d.ns, du_ns[s.smallest] * s.inc, s.mode);
-            return duration_result(t, &d, U_HOUR, since);
-        }
-        /* Rounding works on the two wall clocks (exact for one-offset zones). */
-        tp_date d1, d2; tp_time t1, t2;
-        tp_epoch_to_parts(ns1 + tp_zone_offset(zone, ns1), &d1, &t1);
-        tp_epoch_to_parts(ns2 + tp_zone_offset(zone, ns2), &d2, &t2);
-        if (diff_datetime_rounding(t, d1, t1, d2, t2, &s, &d) < 0) return JSV_EXCEPTION;
-    }
-    return duration_result(t, &d, U_HOUR, since);
+    if (get_difference_settings(t, since, options, 1, 1, U_NS, U_HOUR, &s) < 0) return JSV_EXCEPTION;
+    if (s.largest <= U_DAY && !same_tz) return jsvm_throw_range_error(t, "time zones must match to compute date differences");
+    relctx c;
+    memset(&c, 0, sizeof c);
+    c.zoned = 1;
+    c.zone = *zone;
+    idur d;
+    if (diff_zoned_rounding(t, &c, ns1, ns2, s.largest, s.inc, s.smallest, s.mode, &d) < 0) return JSV_EXCEPTION;
+    return duration_result(t, &d, s.largest <= U_DAY ? U_HOUR : s.largest, since);
 }

@@ -35,10 +35,7 @@ int tp_regulate_date(js_thread *t, double y, double m, double d, int overflow, t
 /* CalendarDateFromFields for iso8601 (fields already read). */
 int tp_date_from_fields(js_thread *t, tp_fields *f, int overflow, tp_date *out)
 {
-    if (!f->has_year) { jsvm_throw_type_error(t, "year is required"); return -1; }
-    if (!f->has_day) { jsvm_throw_type_error(t, "day is required"); return -1; }
-    if (!f->has_month && !f->has_monthcode) { jsvm_throw_type_error(t, "month or monthCode is required"); return -1; }
-    if (tp_resolve_month(t, f) < 0) return -1;
+    if (tp_require_fields(t, f, 7) < 0) return -1;
     if (tp_regulate_date(t, f->year, f->month, f->day, overflow, out) < 0) return -1;
     if (!tp_date_in_limits(*out)) { jsvm_throw_range_error(t, "date outside the supported range"); return -1; }
     return 0;
@@ -51,19 +48,13 @@ int tp_to_temporal_date(js_thread *t, jsv item, jsv options, tp_date *out)
         if (tp && (tp->kind == TK_DATE || tp->kind == TK_DATETIME || tp->kind == TK_ZONED)) {
             tp_date d = tp->date;
             if (tp->kind == TK_ZONED && tp_zoned_date_time(t, tp, &d, NULL) < 0) return -1;
-            jsv o = tp_get_options_object(t, options);
-            if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+            if (tp_read_overflow(t, options) < 0) return -1;
             *out = d;
             return 0;
         }
-        if (tp_calendar_from_item(t, item) < 0) return -1;
         tp_fields f;
-        if (tp_read_fields(t, item, &f, 7, 0) < 0) return -1;
-        jsv o = tp_get_options_object(t, options);
-        if (o == JSV_EXCEPTION) return -1;
-        int ov = tp_get_overflow(t, o);
-        if (ov < 0) return -1;
-        return tp_date_from_fields(t, &f, ov, out);
+        int ov = tp_bag_fields(t, item, options, 7, 0, &f);
+        return ov < 0 ? -1 : tp_date_from_fields(t, &f, ov, out);
     }
     if (!jsv_is_string(item)) {
         jsvm_throw_type_error(t, "cannot convert to Temporal.PlainDate");
@@ -72,8 +63,7 @@ int tp_to_temporal_date(js_thread *t, jsv item, jsv options, tp_date *out)
     tp_parsed p;
     if (tp_parse_string(t, item, TP_PARSE_DATE, &p) < 0) return -1;
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator not allowed for a plain date"); return -1; }
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+    if (tp_read_overflow(t, options) < 0) return -1;
     if (!tp_date_in_limits(p.date)) { jsvm_throw_range_error(t, "date outside the supported range"); return -1; }
     *out = p.date;
     return 0;
@@ -81,15 +71,10 @@ int tp_to_temporal_date(js_thread *t, jsv item, jsv options, tp_date *out)
 
 static jsv pd_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double y, m, d;
-    if (tp_to_integer_with_truncation(t, JS_ARG(0), &y) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(1), &m) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(2), &d) < 0)
-        return JSV_EXCEPTION;
-    jsv cal = JS_ARG(3);
-    if (!jsv_is_undefined(cal) && tp_canonicalize_calendar(t, cal) < 0) return JSV_EXCEPTION;
-    if (!tp_valid_date(y, m, d)) return jsvm_throw_range_error(t, "invalid ISO date");
-    tp_date dt = { (int32_t)y, (int32_t)m, (int32_t)d };
+    double v[3];
+    if (tp_integer_args(t, argc, argv, 0, 3, 3, v) < 0 || tp_ctor_calendar(t, JS_ARG(3)) < 0) return JSV_EXCEPTION;
+    if (!tp_valid_date(v[0], v[1], v[2])) return jsvm_throw_range_error(t, "invalid ISO date");
+    tp_date dt = { (int32_t)v[0], (int32_t)v[1], (int32_t)v[2] };
     return tp_make_date(t, dt, new_target);
 }
 
@@ -151,26 +136,6 @@ static jsv pd_get(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return tp_date_getter(t, tp->date, magic);
 }
 
-/* RejectTemporalLikeObject */
-int tp_reject_temporal_like(js_thread *t, jsv obj)
-{
-    if (!jsv_is_object(obj)) { jsvm_throw_type_error(t, "argument must be an object"); return -1; }
-    if (jsobj_class(JSV_OBJ(obj)) == JS_CLASS_TEMPORAL) {
-        int k = ((js_temporal *)JSV_OBJ(obj))->kind;
-        if (k != TK_INSTANT && k != TK_DURATION) {
-            jsvm_throw_type_error(t, "argument must be a plain object, not a Temporal object");
-            return -1;
-        }
-    }
-    jsv v = tp_get_prop(t, obj, "calendar");
-    if (v == JSV_EXCEPTION) return -1;
-    if (!jsv_is_undefined(v)) { jsvm_throw_type_error(t, "calendar property not allowed"); return -1; }
-    v = tp_get_prop(t, obj, "timeZone");
-    if (v == JSV_EXCEPTION) return -1;
-    if (!jsv_is_undefined(v)) { jsvm_throw_type_error(t, "timeZone property not allowed"); return -1; }
-    return 0;
-}
-
 /* Merges a partial bag over the date's fields (CalendarMergeFields for ISO). */
 void tp_merge_date_fields(tp_fields *f, tp_date d)
 {
@@ -183,17 +148,10 @@ static jsv pd_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATE, "with");
     if (!tp) return JSV_EXCEPTION;
-    jsv like = JS_ARG(0);
-    if (tp_reject_temporal_like(t, like) < 0) return JSV_EXCEPTION;
     tp_fields f;
-    if (tp_read_fields(t, like, &f, 7, 0) < 0) return JSV_EXCEPTION;
-    if (!f.has_year && !f.has_month && !f.has_monthcode && !f.has_day)
-        return jsvm_throw_type_error(t, "no date fields given");
-    tp_merge_date_fields(&f, tp->date);
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_with_fields(t, JS_ARG(0), JS_ARG(1), 7, 0, &f);
     if (ov < 0) return JSV_EXCEPTION;
+    tp_merge_date_fields(&f, tp->date);
     tp_date d;
     if (tp_date_from_fields(t, &f, ov, &d) < 0) return JSV_EXCEPTION;
     return tp_make_date(t, d, JSV_UNDEFINED);
@@ -217,40 +175,16 @@ static jsv pd_equals(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return jsv_from_bool(tp_compare_date(tp->date, o) == 0);
 }
 
-/* GetTemporalShowCalendarNameOption: 0 auto, 1 always, 2 never, 3 critical */
-int tp_get_show_calendar(js_thread *t, jsv o)
-{
-    static const char *const vals[] = { "auto", "always", "never", "critical" };
-    return tp_get_string_option(t, o, "calendarName", vals, 4, 0);
-}
-
-int tp_format_calendar(char *buf, int show)
-{
-    if (show == 1) return sprintf(buf, "[u-ca=iso8601]");
-    if (show == 3) return sprintf(buf, "[!u-ca=iso8601]");
-    buf[0] = 0;
-    return 0;
-}
-
 static jsv pd_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATE, "toString");
     if (!tp) return JSV_EXCEPTION;
-    int show = 0;
-    if (magic == 0) {
-        jsv o = tp_get_options_object(t, JS_ARG(0));
-        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        if ((show = tp_get_show_calendar(t, o)) < 0) return JSV_EXCEPTION;
-    }
+    tp_string_opts so;
+    if (tp_get_string_opts(t, JS_ARG(0), magic ? 0 : TP_OPT_CALENDAR, &so) < 0) return JSV_EXCEPTION;
     char buf[96];
     int n = tp_format_date(buf, tp->date);
-    tp_format_calendar(buf + n, show);
+    tp_format_calendar(buf + n, so.show);
     return tp_str(t, buf);
-}
-
-jsv tp_value_of(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
-{
-    return jsvm_throw_type_error(t, "Temporal objects cannot be converted to primitives; use compare() or equals()");
 }
 
 static jsv pd_to_plain_date_time(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
@@ -273,7 +207,10 @@ static jsv pd_to_ym(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     return tp_make_yearmonth(t, d, JSV_UNDEFINED);
 }
 
-static const struct { const char *name; js_native_fn fn; int n, magic; } pd_methods[] = {
+static const tp_method pd_statics[] = {
+    { "from", pd_from, 1, 0 },
+    { "compare", pd_compare, 2, 0 },
+}, pd_methods[] = {
     { "with", pd_with, 1, 0 },
     { "withCalendar", pd_with_calendar, 1, 0 },
     { "equals", pd_equals, 1, 0 },
@@ -291,37 +228,12 @@ static const struct { const char *name; js_native_fn fn; int n, magic; } pd_meth
     { "toZonedDateTime", tp_date_to_zoned, 1, 0 },
 };
 
-js_object *tp_make_type(js_thread *t, js_realm *realm, js_object *ns, const char *name, int length,
-                        js_native_ctor ctor, int ctor_id, int proto_id, const char *tag)
-{
-    js_object *proto = jsbi_make_proto(t, realm, JS_INTR_ObjectPrototype, JS_CLASS_OBJECT);
-    if (!proto) return NULL;
-    js_key key = jskey_from_cstr(t, name);
-    if (key == JSV_EXCEPTION) return NULL;
-    js_object *c = jsfn_new_native_ctor(t, NULL, ctor, key, length, 0);
-    if (!c) return NULL;
-    if (jsobj_define_value(t, c, jskey_from_atom_id(t, JS_ATOM_prototype), jsv_object(proto), 0) < 0 ||
-        jsobj_define_value(t, proto, jskey_from_atom_id(t, JS_ATOM_constructor), jsv_object(c), JS_PROP_C_W) < 0 ||
-        jsobj_define_value(t, ns, key, jsv_object(c), JS_PROP_C_W) < 0 ||
-        jsbi_set_tag(t, proto, tag) < 0)
-        return NULL;
-    realm->intrinsics[ctor_id] = jsv_object(c);
-    realm->intrinsics[proto_id] = jsv_object(proto);
-    return c;
-}
-
 int tp_init_plaindate(js_thread *t, js_realm *realm, js_object *ns)
 {
-    js_object *c = tp_make_type(t, realm, ns, "PlainDate", 3, pd_construct, JS_INTR_TemporalPlainDate,
-                                JS_INTR_TemporalPlainDatePrototype, "Temporal.PlainDate");
-    if (!c) return -1;
-    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalPlainDatePrototype]);
-    if (jsobj_define_fn(t, c, "from", pd_from, 1, 0) < 0 ||
-        jsobj_define_fn(t, c, "compare", pd_compare, 2, 0) < 0)
-        return -1;
-    if (tp_define_getters(t, proto, tp_date_getter_names, 16, pd_get) < 0) return -1;
-    for (size_t i = 0; i < sizeof pd_methods / sizeof pd_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, pd_methods[i].name, pd_methods[i].fn, pd_methods[i].n, pd_methods[i].magic) < 0)
-            return -1;
-    return 0;
+    static const tp_type_spec spec = {
+        "PlainDate", 3, pd_construct, JS_INTR_TemporalPlainDate, JS_INTR_TemporalPlainDatePrototype,
+        pd_statics, TP_COUNTOF(pd_statics), pd_methods, TP_COUNTOF(pd_methods),
+    };
+    js_object *proto = tp_init_type(t, realm, ns, &spec);
+    return proto ? tp_define_getters(t, proto, tp_date_getter_names, 16, pd_get) : -1;
 }

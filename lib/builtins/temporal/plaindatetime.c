@@ -36,19 +36,13 @@ int tp_to_temporal_datetime(js_thread *t, jsv item, jsv options, tp_date *d, tp_
             tp_time tt = tp->time;
             if (tp->kind == TK_DATE) memset(&tt, 0, sizeof tt);
             if (tp->kind == TK_ZONED && tp_zoned_date_time(t, tp, &dd, &tt) < 0) return -1;
-            jsv o = tp_get_options_object(t, options);
-            if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+            if (tp_read_overflow(t, options) < 0) return -1;
             *d = dd; *tm = tt;
             return 0;
         }
-        if (tp_calendar_from_item(t, item) < 0) return -1;
         tp_fields f;
-        if (tp_read_fields(t, item, &f, 7, 1) < 0) return -1;
-        jsv o = tp_get_options_object(t, options);
-        if (o == JSV_EXCEPTION) return -1;
-        int ov = tp_get_overflow(t, o);
-        if (ov < 0) return -1;
-        if (datetime_from_fields(t, &f, NULL, ov, d, tm) < 0) return -1;
+        int ov = tp_bag_fields(t, item, options, 7, 1, &f);
+        if (ov < 0 || datetime_from_fields(t, &f, NULL, ov, d, tm) < 0) return -1;
         if (!tp_datetime_in_limits(*d, *tm)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
         return 0;
     }
@@ -56,8 +50,7 @@ int tp_to_temporal_datetime(js_thread *t, jsv item, jsv options, tp_date *d, tp_
     tp_parsed p;
     if (tp_parse_string(t, item, TP_PARSE_DATETIME, &p) < 0) return -1;
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator not allowed for a plain date-time"); return -1; }
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+    if (tp_read_overflow(t, options) < 0) return -1;
     if (!tp_datetime_in_limits(p.date, p.time)) { jsvm_throw_range_error(t, "date-time outside the supported range"); return -1; }
     *d = p.date;
     *tm = p.time;
@@ -66,14 +59,8 @@ int tp_to_temporal_datetime(js_thread *t, jsv item, jsv options, tp_date *d, tp_
 
 static jsv pdt_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double v[9];
-    for (int i = 0; i < 9; i++) {
-        v[i] = 0;
-        if ((i < 3 || !jsv_is_undefined(JS_ARG(i))) && tp_to_integer_with_truncation(t, JS_ARG(i), &v[i]) < 0)
-            return JSV_EXCEPTION;
-    }
-    jsv cal = JS_ARG(9);
-    if (!jsv_is_undefined(cal) && tp_canonicalize_calendar(t, cal) < 0) return JSV_EXCEPTION;
+    double v[9] = { 0 };
+    if (tp_integer_args(t, argc, argv, 0, 9, 3, v) < 0 || tp_ctor_calendar(t, JS_ARG(9)) < 0) return JSV_EXCEPTION;
     if (!tp_valid_date(v[0], v[1], v[2])) return jsvm_throw_range_error(t, "invalid ISO date");
     if (!tp_valid_time(v[3], v[4], v[5], v[6], v[7], v[8])) return jsvm_throw_range_error(t, "invalid time");
     tp_date d = { (int32_t)v[0], (int32_t)v[1], (int32_t)v[2] };
@@ -118,18 +105,10 @@ static jsv pdt_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATETIME, "with");
     if (!tp) return JSV_EXCEPTION;
-    jsv like = JS_ARG(0);
-    if (tp_reject_temporal_like(t, like) < 0) return JSV_EXCEPTION;
     tp_fields f;
-    if (tp_read_fields(t, like, &f, 7, 1) < 0) return JSV_EXCEPTION;
-    int any = f.has_year | f.has_month | f.has_monthcode | f.has_day;
-    for (int i = 0; i < 6; i++) any |= f.has_tf[i];
-    if (!any) return jsvm_throw_type_error(t, "no fields given");
-    tp_merge_date_fields(&f, tp->date);
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_with_fields(t, JS_ARG(0), JS_ARG(1), 7, 1, &f);
     if (ov < 0) return JSV_EXCEPTION;
+    tp_merge_date_fields(&f, tp->date);
     tp_date d; tp_time tm;
     if (datetime_from_fields(t, &f, &tp->time, ov, &d, &tm) < 0) return JSV_EXCEPTION;
     return tp_make_datetime(t, d, tm, JSV_UNDEFINED);
@@ -175,23 +154,18 @@ static jsv pdt_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int ma
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATETIME, "toString");
     if (!tp) return JSV_EXCEPTION;
-    int show = 0, prec = -1, rm = RM_TRUNC;
-    int64_t inc = 1;
+    tp_string_opts so;
+    if (tp_get_string_opts(t, JS_ARG(0), magic ? 0 : TP_OPT_CALENDAR | TP_OPT_PRECISION, &so) < 0)
+        return JSV_EXCEPTION;
     tp_date d = tp->date;
     tp_time tm = tp->time;
-    if (magic == 0) {
-        jsv o = tp_get_options_object(t, JS_ARG(0));
-        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        if ((show = tp_get_show_calendar(t, o)) < 0) return JSV_EXCEPTION;
-        if (tp_get_precision(t, o, &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
-        tp_round_datetime(&d, &tm, inc, rm);
-        if (!tp_datetime_in_limits(d, tm)) return jsvm_throw_range_error(t, "date-time outside the supported range");
-    }
+    tp_round_datetime(&d, &tm, so.inc, so.rm);
+    if (!tp_datetime_in_limits(d, tm)) return jsvm_throw_range_error(t, "date-time outside the supported range");
     char buf[128];
     int n = tp_format_date(buf, d);
     buf[n++] = 'T';
-    n += tp_format_time(buf + n, tm, prec);
-    tp_format_calendar(buf + n, show);
+    n += tp_format_time(buf + n, tm, so.prec);
+    tp_format_calendar(buf + n, so.show);
     return tp_str(t, buf);
 }
 
@@ -199,21 +173,12 @@ static jsv pdt_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_DATETIME, "round");
     if (!tp) return JSV_EXCEPTION;
-    jsv o;
-    if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
-    double inc;
-    if (tp_get_rounding_increment(t, o, &inc) < 0) return JSV_EXCEPTION;
-    int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
-    if (rm < 0) return JSV_EXCEPTION;
-    int su = tp_get_unit_option(t, o, "smallestUnit");
-    if (su == -1) return JSV_EXCEPTION;
-    if (su == -2) return jsvm_throw_range_error(t, "smallestUnit is required");
-    if (su < 3 || su == 10) return jsvm_throw_range_error(t, "invalid smallestUnit");
-    static const double maxes[10] = { 0, 0, 0, 1, 24, 60, 60, 1000, 1000, 1000 };
-    if (tp_validate_increment(t, inc, maxes[su], su == 3) < 0) return JSV_EXCEPTION;
+    int su, rm;
+    int64_t inc;
+    if (tp_get_round_opts(t, JS_ARG(0), U_DAY, &su, &rm, &inc) < 0) return JSV_EXCEPTION;
     tp_date d = tp->date;
     tp_time tm = tp->time;
-    tp_round_datetime(&d, &tm, (int64_t)inc * tp_unit_ns[su], rm);
+    tp_round_datetime(&d, &tm, inc, rm);
     return tp_make_datetime(t, d, tm, JSV_UNDEFINED);
 }
 
@@ -224,7 +189,10 @@ static jsv pdt_to_plain(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     return magic ? tp_make_time(t, tp->time, JSV_UNDEFINED) : tp_make_date(t, tp->date, JSV_UNDEFINED);
 }
 
-static const struct { const char *name; js_native_fn fn; int n, magic; } pdt_methods[] = {
+static const tp_method pdt_statics[] = {
+    { "from", pdt_from, 1, 0 },
+    { "compare", pdt_compare, 2, 0 },
+}, pdt_methods[] = {
     { "with", pdt_with, 1, 0 },
     { "withPlainTime", pdt_with_plain_time, 0, 0 },
     { "withCalendar", pdt_with_calendar, 1, 0 },
@@ -245,18 +213,13 @@ static const struct { const char *name; js_native_fn fn; int n, magic; } pdt_met
 
 int tp_init_plaindatetime(js_thread *t, js_realm *realm, js_object *ns)
 {
-    js_object *c = tp_make_type(t, realm, ns, "PlainDateTime", 3, pdt_construct, JS_INTR_TemporalPlainDateTime,
-                                JS_INTR_TemporalPlainDateTimePrototype, "Temporal.PlainDateTime");
-    if (!c) return -1;
-    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalPlainDateTimePrototype]);
-    if (jsobj_define_fn(t, c, "from", pdt_from, 1, 0) < 0 ||
-        jsobj_define_fn(t, c, "compare", pdt_compare, 2, 0) < 0)
-        return -1;
-    if (tp_define_getters(t, proto, tp_date_getter_names, 16, pdt_get) < 0) return -1;
+    static const tp_type_spec spec = {
+        "PlainDateTime", 3, pdt_construct, JS_INTR_TemporalPlainDateTime, JS_INTR_TemporalPlainDateTimePrototype,
+        pdt_statics, TP_COUNTOF(pdt_statics), pdt_methods, TP_COUNTOF(pdt_methods),
+    };
+    js_object *proto = tp_init_type(t, realm, ns, &spec);
+    if (!proto || tp_define_getters(t, proto, tp_date_getter_names, 16, pdt_get) < 0) return -1;
     for (int i = 0; i < 6; i++)
         if (jsobj_define_getter(t, proto, pdt_time_names[i], pdt_get, 100 + i) < 0) return -1;
-    for (size_t i = 0; i < sizeof pdt_methods / sizeof pdt_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, pdt_methods[i].name, pdt_methods[i].fn, pdt_methods[i].n, pdt_methods[i].magic) < 0)
-            return -1;
     return 0;
 }

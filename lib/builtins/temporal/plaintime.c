@@ -181,19 +181,12 @@ int tp_to_temporal_time(js_thread *t, jsv item, jsv options, tp_time *out)
         if (tp && (tp->kind == TK_TIME || tp->kind == TK_DATETIME || tp->kind == TK_ZONED)) {
             tp_time tm = tp->time;
             if (tp->kind == TK_ZONED && tp_zoned_date_time(t, tp, NULL, &tm) < 0) return -1;
-            jsv o = tp_get_options_object(t, options);
-            if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+            if (tp_read_overflow(t, options) < 0) return -1;
             *out = tm;
             return 0;
         }
         tp_fields f;
-        if (tp_read_fields(t, item, &f, 0, 1) < 0) return -1;
-        int any = 0;
-        for (int i = 0; i < 6; i++) any |= f.has_tf[i];
-        if (!any) { jsvm_throw_type_error(t, "no time fields given"); return -1; }
-        jsv o = tp_get_options_object(t, options);
-        if (o == JSV_EXCEPTION) return -1;
-        int ov = tp_get_overflow(t, o);
+        int ov = tp_bag_fields(t, item, options, 0, 1, &f);
         if (ov < 0) return -1;
         double v[6];
         tp_fields_time(&f, NULL, v);
@@ -203,20 +196,15 @@ int tp_to_temporal_time(js_thread *t, jsv item, jsv options, tp_time *out)
     tp_parsed p;
     if (tp_parse_string(t, item, TP_PARSE_TIME, &p) < 0) return -1;
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator not allowed for a plain time"); return -1; }
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+    if (tp_read_overflow(t, options) < 0) return -1;
     *out = p.time;
     return 0;
 }
 
 static jsv pt_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double v[6];
-    for (int i = 0; i < 6; i++) {
-        v[i] = 0;
-        if (!jsv_is_undefined(JS_ARG(i)) && tp_to_integer_with_truncation(t, JS_ARG(i), &v[i]) < 0)
-            return JSV_EXCEPTION;
-    }
+    double v[6] = { 0 };
+    if (tp_integer_args(t, argc, argv, 0, 6, 0, v) < 0) return JSV_EXCEPTION;
     if (!tp_valid_time(v[0], v[1], v[2], v[3], v[4], v[5])) return jsvm_throw_range_error(t, "invalid time");
     tp_time tm;
     tp_regulate_time(t, v, 0, &tm);
@@ -258,16 +246,8 @@ static jsv pt_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_TIME, "with");
     if (!tp) return JSV_EXCEPTION;
-    jsv like = JS_ARG(0);
-    if (tp_reject_temporal_like(t, like) < 0) return JSV_EXCEPTION;
     tp_fields f;
-    if (tp_read_fields(t, like, &f, 0, 1) < 0) return JSV_EXCEPTION;
-    int any = 0;
-    for (int i = 0; i < 6; i++) any |= f.has_tf[i];
-    if (!any) return jsvm_throw_type_error(t, "no time fields given");
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
+    int ov = tp_with_fields(t, JS_ARG(0), JS_ARG(1), 0, 1, &f);
     if (ov < 0) return JSV_EXCEPTION;
     double v[6];
     tp_fields_time(&f, &tp->time, v);
@@ -300,17 +280,12 @@ static jsv pt_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
 {
     js_temporal *tp = tp_this(t, this_val, TK_TIME, "toString");
     if (!tp) return JSV_EXCEPTION;
-    int prec = -1, rm = RM_TRUNC;
-    int64_t inc = 1;
+    tp_string_opts so;
+    if (tp_get_string_opts(t, JS_ARG(0), magic ? 0 : TP_OPT_PRECISION, &so) < 0) return JSV_EXCEPTION;
     tp_time tm = tp->time;
-    if (magic == 0) {
-        jsv o = tp_get_options_object(t, JS_ARG(0));
-        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        if (tp_get_precision(t, o, &prec, &inc, &rm) < 0) return JSV_EXCEPTION;
-        tp_round_time(&tm, inc, rm);
-    }
+    tp_round_time(&tm, so.inc, so.rm);
     char buf[64];
-    tp_format_time(buf, tm, prec);
+    tp_format_time(buf, tm, so.prec);
     return tp_str(t, buf);
 }
 
@@ -330,28 +305,41 @@ int tp_get_round_to(js_thread *t, jsv arg, jsv *opts)
     return *opts == JSV_EXCEPTION ? -1 : 0;
 }
 
+/* The options of round() on PlainTime, PlainDateTime and ZonedDateTime: the
+ * roundTo argument, roundingIncrement, roundingMode, then the required
+ * smallestUnit (min_unit to nanosecond); the increment must divide the next
+ * larger unit (a day rounds by 1 only). Gives the increment in nanoseconds. */
+int tp_get_round_opts(js_thread *t, jsv round_to, int min_unit, int *su, int *rm, int64_t *inc_ns)
+{
+    jsv o;
+    double inc;
+    if (tp_get_round_to(t, round_to, &o) < 0 || tp_get_rounding_increment(t, o, &inc) < 0) return -1;
+    if ((*rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND)) < 0) return -1;
+    if ((*su = tp_get_unit_option(t, o, "smallestUnit")) == -1) return -1;
+    if (*su == -2) { jsvm_throw_range_error(t, "smallestUnit is required"); return -1; }
+    if (*su < min_unit || *su == U_AUTO) { jsvm_throw_range_error(t, "invalid smallestUnit"); return -1; }
+    static const double maxes[10] = { 0, 0, 0, 1, 24, 60, 60, 1000, 1000, 1000 };
+    if (tp_validate_increment(t, inc, maxes[*su], *su == U_DAY) < 0) return -1;
+    *inc_ns = (int64_t)inc * tp_unit_ns[*su];
+    return 0;
+}
+
 static jsv pt_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_TIME, "round");
     if (!tp) return JSV_EXCEPTION;
-    jsv o;
-    if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
-    double inc;
-    if (tp_get_rounding_increment(t, o, &inc) < 0) return JSV_EXCEPTION;
-    int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
-    if (rm < 0) return JSV_EXCEPTION;
-    int su = tp_get_unit_option(t, o, "smallestUnit");
-    if (su == -1) return JSV_EXCEPTION;
-    if (su == -2) return jsvm_throw_range_error(t, "smallestUnit is required");
-    if (su < 4 || su == 10) return jsvm_throw_range_error(t, "invalid smallestUnit");
-    static const double maxes[10] = { 0, 0, 0, 0, 24, 60, 60, 1000, 1000, 1000 };
-    if (tp_validate_increment(t, inc, maxes[su], 0) < 0) return JSV_EXCEPTION;
+    int su, rm;
+    int64_t inc;
+    if (tp_get_round_opts(t, JS_ARG(0), U_HOUR, &su, &rm, &inc) < 0) return JSV_EXCEPTION;
     tp_time tm = tp->time;
-    tp_round_time(&tm, (int64_t)inc * tp_unit_ns[su], rm);
+    tp_round_time(&tm, inc, rm);
     return tp_make_time(t, tm, JSV_UNDEFINED);
 }
 
-static const struct { const char *name; js_native_fn fn; int n, magic; } pt_methods[] = {
+static const tp_method pt_statics[] = {
+    { "from", pt_from, 1, 0 },
+    { "compare", pt_compare, 2, 0 },
+}, pt_methods[] = {
     { "with", pt_with, 1, 0 },
     { "equals", pt_equals, 1, 0 },
     { "round", pt_round, 1, 0 },
@@ -367,16 +355,10 @@ static const struct { const char *name; js_native_fn fn; int n, magic; } pt_meth
 
 int tp_init_plaintime(js_thread *t, js_realm *realm, js_object *ns)
 {
-    js_object *c = tp_make_type(t, realm, ns, "PlainTime", 0, pt_construct, JS_INTR_TemporalPlainTime,
-                                JS_INTR_TemporalPlainTimePrototype, "Temporal.PlainTime");
-    if (!c) return -1;
-    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalPlainTimePrototype]);
-    if (jsobj_define_fn(t, c, "from", pt_from, 1, 0) < 0 ||
-        jsobj_define_fn(t, c, "compare", pt_compare, 2, 0) < 0)
-        return -1;
-    if (tp_define_getters(t, proto, pt_getter_names, 6, pt_get) < 0) return -1;
-    for (size_t i = 0; i < sizeof pt_methods / sizeof pt_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, pt_methods[i].name, pt_methods[i].fn, pt_methods[i].n, pt_methods[i].magic) < 0)
-            return -1;
-    return 0;
+    static const tp_type_spec spec = {
+        "PlainTime", 0, pt_construct, JS_INTR_TemporalPlainTime, JS_INTR_TemporalPlainTimePrototype,
+        pt_statics, TP_COUNTOF(pt_statics), pt_methods, TP_COUNTOF(pt_methods),
+    };
+    js_object *proto = tp_init_type(t, realm, ns, &spec);
+    return proto ? tp_define_getters(t, proto, pt_getter_names, 6, pt_get) : -1;
 }

@@ -1,8 +1,9 @@
 /*
  * temporal.c - the Temporal namespace object, the JS_CLASS_TEMPORAL class,
  * and the helpers every Temporal type shares: options (GetOption), integer
- * conversions, calendar identifiers, property-bag field reading.
- * The per-type constructors live in their own files; nothing else here.
+ * conversions, calendar identifiers, property-bag field reading, and the
+ * scaffolding of from()/with()/toString() and of constructor setup.
+ * The per-type constructors and methods live in their own files.
  */
 #include "temporal.h"
 #include "../../core/gc.h"
@@ -105,6 +106,20 @@ int tp_to_integer_with_truncation(js_thread *t, jsv v, double *out)
     return 0;
 }
 
+int tp_integer_args(js_thread *t, int argc, jsv *argv, int first, int n, int required, double *v)
+{
+    for (int i = 0; i < n; i++) {
+        jsv a = JS_ARG(first + i);
+        if ((i < required || !jsv_is_undefined(a)) && tp_to_integer_with_truncation(t, a, &v[i]) < 0) return -1;
+    }
+    return 0;
+}
+
+int tp_ctor_calendar(js_thread *t, jsv cal)
+{
+    return jsv_is_undefined(cal) ? 0 : tp_canonicalize_calendar(t, cal);
+}
+
 int tp_to_positive_integer_with_truncation(js_thread *t, jsv v, double *out)
 {
     if (tp_to_integer_with_truncation(t, v, out) < 0) return -1;
@@ -205,9 +220,10 @@ int tp_parse_string(js_thread *t, jsv v, int kind, tp_parsed *out)
         jsvm_throw_range_error(t, "invalid ISO 8601 string");
         return -1;
     }
-    /* Instants and times carry no calendar: any well-formed annotation is ignored. */
-    if (out->calendar[0] && kind != TP_PARSE_INSTANT && kind != TP_PARSE_TIME && canon_cal(t, out->calendar) < 0)
-        return -1;
+    /* Times and instants carry no calendar: their u-ca annotation is parsed
+     * (a critical unknown key still fails in tp_parse) but never resolved. */
+    if (kind == TP_PARSE_TIME || kind == TP_PARSE_INSTANT) return 0;
+    if (out->calendar[0] && canon_cal(t, out->calendar) < 0) return -1;
     return 0;
 }
 
@@ -324,6 +340,142 @@ int tp_resolve_month(js_thread *t, tp_fields *f)
         f->has_month = 1;
     }
     return 0;
+}
+
+/* RejectTemporalLikeObject */
+int tp_reject_temporal_like(js_thread *t, jsv obj)
+{
+    if (!jsv_is_object(obj)) { jsvm_throw_type_error(t, "argument must be an object"); return -1; }
+    if (jsobj_class(JSV_OBJ(obj)) == JS_CLASS_TEMPORAL) {
+        int k = ((js_temporal *)JSV_OBJ(obj))->kind;
+        if (k != TK_INSTANT && k != TK_DURATION) {
+            jsvm_throw_type_error(t, "argument must be a plain object, not a Temporal object");
+            return -1;
+        }
+    }
+    jsv v = tp_get_prop(t, obj, "calendar");
+    if (v == JSV_EXCEPTION) return -1;
+    if (!jsv_is_undefined(v)) { jsvm_throw_type_error(t, "calendar property not allowed"); return -1; }
+    v = tp_get_prop(t, obj, "timeZone");
+    if (v == JSV_EXCEPTION) return -1;
+    if (!jsv_is_undefined(v)) { jsvm_throw_type_error(t, "timeZone property not allowed"); return -1; }
+    return 0;
+}
+
+/* GetTemporalShowCalendarNameOption: 0 auto, 1 always, 2 never, 3 critical */
+int tp_get_show_calendar(js_thread *t, jsv o)
+{
+    static const char *const vals[] = { "auto", "always", "never", "critical" };
+    return tp_get_string_option(t, o, "calendarName", vals, 4, 0);
+}
+
+int tp_format_calendar(char *buf, int show)
+{
+    if (show == 1) return sprintf(buf, "[u-ca=iso8601]");
+    if (show == 3) return sprintf(buf, "[!u-ca=iso8601]");
+    buf[0] = 0;
+    return 0;
+}
+
+jsv tp_value_of(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
+{
+    return jsvm_throw_type_error(t, "Temporal objects cannot be converted to primitives; use compare() or equals()");
+}
+
+js_object *tp_make_type(js_thread *t, js_realm *realm, js_object *ns, const char *name, int length,
+                        js_native_ctor ctor, int ctor_id, int proto_id, const char *tag)
+{
+    js_object *proto = jsbi_make_proto(t, realm, JS_INTR_ObjectPrototype, JS_CLASS_OBJECT);
+    if (!proto) return NULL;
+    js_key key = jskey_from_cstr(t, name);
+    if (key == JSV_EXCEPTION) return NULL;
+    js_object *c = jsfn_new_native_ctor(t, NULL, ctor, key, length, 0);
+    if (!c) return NULL;
+    if (jsobj_define_value(t, c, jskey_from_atom_id(t, JS_ATOM_prototype), jsv_object(proto), 0) < 0 ||
+        jsobj_define_value(t, proto, jskey_from_atom_id(t, JS_ATOM_constructor), jsv_object(c), JS_PROP_C_W) < 0 ||
+        jsobj_define_value(t, ns, key, jsv_object(c), JS_PROP_C_W) < 0 ||
+        jsbi_set_tag(t, proto, tag) < 0)
+        return NULL;
+    realm->intrinsics[ctor_id] = jsv_object(c);
+    realm->intrinsics[proto_id] = jsv_object(proto);
+    return c;
+}
+
+/* ---- scaffolding shared by the from(), with() and toString() of every type ---- */
+
+int tp_fields_any(const tp_fields *f)
+{
+    int any = f->has_year | f->has_month | f->has_monthcode | f->has_day;
+    for (int i = 0; i < 6; i++) any |= f->has_tf[i];
+    return any;
+}
+
+/* CalendarResolveFields' presence checks; need uses tp_read_fields' want_date bits. */
+int tp_require_fields(js_thread *t, tp_fields *f, int need)
+{
+    if ((need & 1) && !f->has_year) { jsvm_throw_type_error(t, "year is required"); return -1; }
+    if ((need & 2) && !f->has_day) { jsvm_throw_type_error(t, "day is required"); return -1; }
+    if ((need & 4) && !f->has_month && !f->has_monthcode) {
+        jsvm_throw_type_error(t, "month or monthCode is required");
+        return -1;
+    }
+    return tp_resolve_month(t, f);
+}
+
+int tp_read_overflow(js_thread *t, jsv options)
+{
+    jsv o = tp_get_options_object(t, options);
+    return o == JSV_EXCEPTION ? -1 : tp_get_overflow(t, o);
+}
+
+int tp_bag_fields(js_thread *t, jsv item, jsv options, int want_date, int want_time, tp_fields *f)
+{
+    if (want_date && tp_calendar_from_item(t, item) < 0) return -1;
+    if (tp_read_fields(t, item, f, want_date, want_time) < 0) return -1;
+    /* ToTemporalTimeRecord wants one field at least; date bags are checked
+     * for their required fields later, by tp_require_fields. */
+    if (!want_date && !tp_fields_any(f)) { jsvm_throw_type_error(t, "no time fields given"); return -1; }
+    return tp_read_overflow(t, options);
+}
+
+int tp_with_fields(js_thread *t, jsv like, jsv options, int want_date, int want_time, tp_fields *f)
+{
+    if (tp_reject_temporal_like(t, like) < 0) return -1;
+    if (tp_read_fields(t, like, f, want_date, want_time) < 0) return -1;
+    if (!tp_fields_any(f)) { jsvm_throw_type_error(t, "no fields given"); return -1; }
+    return tp_read_overflow(t, options);
+}
+
+int tp_get_string_opts(js_thread *t, jsv options, int what, tp_string_opts *so)
+{
+    so->show = 0;
+    so->prec = -1;
+    so->rm = RM_TRUNC;
+    so->inc = 1;
+    if (!what) return 0;
+    jsv o = tp_get_options_object(t, options);
+    if (o == JSV_EXCEPTION) return -1;
+    if ((what & TP_OPT_CALENDAR) && (so->show = tp_get_show_calendar(t, o)) < 0) return -1;
+    if ((what & TP_OPT_PRECISION) && tp_get_precision(t, o, &so->prec, &so->inc, &so->rm) < 0) return -1;
+    return 0;
+}
+
+int tp_define_methods(js_thread *t, js_object *obj, const tp_method *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (jsobj_define_fn(t, obj, m[i].name, m[i].fn, m[i].length, m[i].magic) < 0) return -1;
+    return 0;
+}
+
+js_object *tp_init_type(js_thread *t, js_realm *realm, js_object *ns, const tp_type_spec *s)
+{
+    char tag[48];
+    snprintf(tag, sizeof tag, "Temporal.%s", s->name);
+    js_object *c = tp_make_type(t, realm, ns, s->name, s->length, s->ctor, s->ctor_id, s->proto_id, tag);
+    if (!c || tp_define_methods(t, c, s->statics, s->nstatics) < 0) return NULL;
+    js_object *proto = JSV_OBJ(realm->intrinsics[s->proto_id]);
+    if (tp_define_methods(t, proto, s->methods, s->nmethods) < 0) return NULL;
+    return proto;
 }
 
 int tp_define_getters(js_thread *t, js_object *proto, const char *const *names, int n, js_native_fn fn)

@@ -104,6 +104,11 @@ jsv tp_str(js_thread *t, const char *s);
 int tp_string_ascii(js_string *s, char *buf, size_t cap);
 int tp_to_integer_with_truncation(js_thread *t, jsv v, double *out);
 int tp_to_positive_integer_with_truncation(js_thread *t, jsv v, double *out);
+/* Constructor arguments argv[first .. first+n) through ToIntegerWithTruncation,
+ * in order; from index `required` on, an undefined one keeps v's default. */
+int tp_integer_args(js_thread *t, int argc, jsv *argv, int first, int n, int required, double *v);
+/* A constructor's calendar argument: undefined or a canonical ISO identifier. */
+int tp_ctor_calendar(js_thread *t, jsv cal);
 jsv tp_get_options_object(js_thread *t, jsv options);
 /* GetOption for strings: idx into values, or default_idx when undefined (-1 = required-less: returns -2 when absent). */
 int tp_get_string_option(js_thread *t, jsv options, const char *name, const char *const *values, int n, int default_idx);
@@ -128,6 +133,34 @@ typedef struct tp_fields {
 int tp_read_fields(js_thread *t, jsv obj, tp_fields *f, int want_date, int want_time);
 int tp_resolve_month(js_thread *t, tp_fields *f);
 jsv tp_calendar_id_value(js_thread *t);
+int tp_fields_any(const tp_fields *f);
+/* Required fields (want_date bits of tp_read_fields) then tp_resolve_month; -1 exc. */
+int tp_require_fields(js_thread *t, tp_fields *f, int need);
+/* GetTemporalOverflowOption(GetOptionsObject(options)): 0 constrain, 1 reject, -1 exc. */
+int tp_read_overflow(js_thread *t, jsv options);
+/* The property-bag branch of ToTemporalDate/Time/...: the calendar (date
+ * types), the fields, then the overflow option. Returns overflow or -1. */
+int tp_bag_fields(js_thread *t, jsv item, jsv options, int want_date, int want_time, tp_fields *f);
+/* The head of with(): RejectTemporalLikeObject, a partial bag with one field
+ * at least, then the overflow option. Returns overflow or -1. */
+int tp_with_fields(js_thread *t, jsv like, jsv options, int want_date, int want_time, tp_fields *f);
+/* toString() options in the spec's order: calendarName (TP_OPT_CALENDAR), then
+ * fractionalSecondDigits, roundingMode, smallestUnit (TP_OPT_PRECISION).
+ * what == 0 (toJSON, toLocaleString) reads nothing and leaves the defaults. */
+enum { TP_OPT_CALENDAR = 1, TP_OPT_PRECISION = 2 };
+typedef struct tp_string_opts { int show, prec, rm; int64_t inc; } tp_string_opts;
+int tp_get_string_opts(js_thread *t, jsv options, int what, tp_string_opts *so);
+/* Method tables and the constructor/prototype pair of a type. */
+typedef struct tp_method { const char *name; js_native_fn fn; int length, magic; } tp_method;
+int tp_define_methods(js_thread *t, js_object *obj, const tp_method *m, size_t n);
+typedef struct tp_type_spec {
+    const char *name; int length; js_native_ctor ctor; int ctor_id, proto_id;
+    const tp_method *statics; size_t nstatics;
+    const tp_method *methods; size_t nmethods;
+} tp_type_spec;
+#define TP_COUNTOF(a) (sizeof (a) / sizeof (a)[0])
+/* tp_make_type plus the statics and methods; returns the prototype or NULL. */
+js_object *tp_init_type(js_thread *t, js_realm *realm, js_object *ns, const tp_type_spec *s);
 
 /* per-type init (each file) */
 int tp_init_plaindate(js_thread *t, js_realm *realm, js_object *ns);
@@ -170,6 +203,9 @@ void tp_fields_time(const tp_fields *f, const tp_time *base, double *v);
 jsv tp_time_getter(tp_time tm, int which);
 int tp_round_time(tp_time *tm, int64_t inc_ns, int mode);
 int tp_get_round_to(js_thread *t, jsv arg, jsv *opts);
+/* round() options of PlainTime/PlainDateTime/ZonedDateTime: smallestUnit in
+ * [min_unit, nanosecond], mode (default halfExpand), increment in ns; -1 exc. */
+int tp_get_round_opts(js_thread *t, jsv round_to, int min_unit, int *su, int *rm, int64_t *inc_ns);
 jsv tp_time_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 jsv tp_time_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 
@@ -195,6 +231,9 @@ jsv tp_yearmonth_until(js_thread *t, tp_date one, tp_date two, jsv options, int 
 int tp_init_duration(js_thread *t, js_realm *realm, js_object *ns);
 jsv tp_make_duration(js_thread *t, const double *v, jsv new_target);
 int tp_to_temporal_duration(js_thread *t, jsv item, double *v);
+/* The operands of add()/subtract(): ToTemporalDuration (negated when negate),
+ * then the overflow option. Returns overflow or -1. */
+int tp_add_operands(js_thread *t, jsv duration, jsv options, int negate, double *v);
 jsv tp_date_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 jsv tp_date_until(js_thread *t, jsv this_val, int argc, jsv *argv, int magic);
 

@@ -36,9 +36,7 @@ jsv tp_make_monthday(js_thread *t, tp_date d, jsv new_target)
 /* CalendarYearMonthFromFields */
 static int ym_from_fields(js_thread *t, tp_fields *f, int ov, tp_date *out)
 {
-    if (!f->has_year) { jsvm_throw_type_error(t, "year is required"); return -1; }
-    if (!f->has_month && !f->has_monthcode) { jsvm_throw_type_error(t, "month or monthCode is required"); return -1; }
-    if (tp_resolve_month(t, f) < 0) return -1;
+    if (tp_require_fields(t, f, 5) < 0) return -1;
     if (tp_regulate_date(t, f->year, f->month, 1, ov, out) < 0) return -1;
     if (!ym_in_limits(out->year, out->month)) { jsvm_throw_range_error(t, "year-month outside the supported range"); return -1; }
     return 0;
@@ -49,26 +47,19 @@ int tp_to_temporal_yearmonth(js_thread *t, jsv item, jsv options, tp_date *out)
     if (jsv_is_object(item)) {
         js_temporal *tp = tp_get(item, TK_YEARMONTH);
         if (tp) {
-            jsv o = tp_get_options_object(t, options);
-            if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+            if (tp_read_overflow(t, options) < 0) return -1;
             *out = tp->date;
             return 0;
         }
-        if (tp_calendar_from_item(t, item) < 0) return -1;
         tp_fields f;
-        if (tp_read_fields(t, item, &f, 5, 0) < 0) return -1;
-        jsv o = tp_get_options_object(t, options);
-        if (o == JSV_EXCEPTION) return -1;
-        int ov = tp_get_overflow(t, o);
-        if (ov < 0) return -1;
-        return ym_from_fields(t, &f, ov, out);
+        int ov = tp_bag_fields(t, item, options, 5, 0, &f);
+        return ov < 0 ? -1 : ym_from_fields(t, &f, ov, out);
     }
     if (!jsv_is_string(item)) { jsvm_throw_type_error(t, "cannot convert to Temporal.PlainYearMonth"); return -1; }
     tp_parsed p;
     if (tp_parse_string(t, item, TP_PARSE_YEARMONTH, &p) < 0) return -1;
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator not allowed"); return -1; }
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+    if (tp_read_overflow(t, options) < 0) return -1;
     if (!ym_in_limits(p.date.year, p.date.month)) { jsvm_throw_range_error(t, "year-month outside the supported range"); return -1; }
     out->year = p.date.year; out->month = p.date.month; out->day = 1;
     return 0;
@@ -76,14 +67,12 @@ int tp_to_temporal_yearmonth(js_thread *t, jsv item, jsv options, tp_date *out)
 
 static jsv ym_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double y, m, d = 1;
-    if (tp_to_integer_with_truncation(t, JS_ARG(0), &y) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(1), &m) < 0)
+    double v[3] = { 0, 0, 1 };     /* year, month, reference day */
+    if (tp_integer_args(t, argc, argv, 0, 2, 2, v) < 0 || tp_ctor_calendar(t, JS_ARG(2)) < 0 ||
+        tp_integer_args(t, argc, argv, 3, 1, 0, v + 2) < 0)
         return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(2)) && tp_canonicalize_calendar(t, JS_ARG(2)) < 0) return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(3)) && tp_to_integer_with_truncation(t, JS_ARG(3), &d) < 0) return JSV_EXCEPTION;
-    if (!tp_valid_date(y, m, d)) return jsvm_throw_range_error(t, "invalid ISO date");
-    tp_date dt = { (int32_t)y, (int32_t)m, (int32_t)d };
+    if (!tp_valid_date(v[0], v[1], v[2])) return jsvm_throw_range_error(t, "invalid ISO date");
+    tp_date dt = { (int32_t)v[0], (int32_t)v[1], (int32_t)v[2] };
     return tp_make_yearmonth(t, dt, new_target);
 }
 
@@ -125,17 +114,11 @@ static jsv ym_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_YEARMONTH, "with");
     if (!tp) return JSV_EXCEPTION;
-    jsv like = JS_ARG(0);
-    if (tp_reject_temporal_like(t, like) < 0) return JSV_EXCEPTION;
     tp_fields f;
-    if (tp_read_fields(t, like, &f, 5, 0) < 0) return JSV_EXCEPTION;
-    if (!f.has_year && !f.has_month && !f.has_monthcode) return jsvm_throw_type_error(t, "no fields given");
+    int ov = tp_with_fields(t, JS_ARG(0), JS_ARG(1), 5, 0, &f);
+    if (ov < 0) return JSV_EXCEPTION;
     if (!f.has_year) { f.year = tp->date.year; f.has_year = 1; }
     if (!f.has_month && !f.has_monthcode) { f.month = tp->date.month; f.has_month = 1; }
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
-    if (ov < 0) return JSV_EXCEPTION;
     tp_date d;
     if (ym_from_fields(t, &f, ov, &d) < 0) return JSV_EXCEPTION;
     return tp_make_yearmonth(t, d, JSV_UNDEFINED);
@@ -146,20 +129,16 @@ static jsv ym_add(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     js_temporal *tp = tp_this(t, this_val, TK_YEARMONTH, magic ? "subtract" : "add");
     if (!tp) return JSV_EXCEPTION;
     double v[DU_COUNT];
-    if (tp_to_temporal_duration(t, JS_ARG(0), v) < 0) return JSV_EXCEPTION;
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    if (tp_get_overflow(t, o) < 0) return JSV_EXCEPTION;
+    if (tp_add_operands(t, JS_ARG(0), JS_ARG(1), magic, v) < 0) return JSV_EXCEPTION;
     for (int i = DU_WEEKS; i < DU_COUNT; i++)
         if (v[i]) return jsvm_throw_range_error(t, "only years and months can be added to a PlainYearMonth");
-    int s = magic ? -1 : 1;
     int dsign = 0;
-    for (int i = 0; i < DU_COUNT && !dsign; i++) if (v[i]) dsign = (v[i] > 0 ? 1 : -1) * s;
+    for (int i = 0; i < DU_COUNT && !dsign; i++) if (v[i]) dsign = v[i] > 0 ? 1 : -1;
     tp_date start = tp->date;
     start.day = 1;
     if (dsign >= 0 && !tp_date_in_limits(start)) return jsvm_throw_range_error(t, "date outside the supported range");
-    double m0 = (double)tp->date.month - 1 + s * v[DU_MONTHS];
-    double y = (double)tp->date.year + s * v[DU_YEARS] + floor(m0 / 12);
+    double m0 = (double)tp->date.month - 1 + v[DU_MONTHS];
+    double y = (double)tp->date.year + v[DU_YEARS] + floor(m0 / 12);
     double m = m0 - floor(m0 / 12) * 12 + 1;
     if (y < -300000 || y > 300000 || !ym_in_limits((int64_t)y, (int64_t)m))
         return jsvm_throw_range_error(t, "year-month outside the supported range");
@@ -193,12 +172,9 @@ static jsv ym_to_string(js_thread *t, jsv this_val, int argc, jsv *argv, int mag
     int md = magic & 2;
     js_temporal *tp = tp_this(t, this_val, md ? TK_MONTHDAY : TK_YEARMONTH, "toString");
     if (!tp) return JSV_EXCEPTION;
-    int show = 0;
-    if (!(magic & 1)) {
-        jsv o = tp_get_options_object(t, JS_ARG(0));
-        if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-        if ((show = tp_get_show_calendar(t, o)) < 0) return JSV_EXCEPTION;
-    }
+    tp_string_opts so;
+    if (tp_get_string_opts(t, JS_ARG(0), magic & 1 ? 0 : TP_OPT_CALENDAR, &so) < 0) return JSV_EXCEPTION;
+    int show = so.show;
     char buf[96];
     int n;
     if (show == 1 || show == 3) n = tp_format_date(buf, tp->date);
@@ -236,9 +212,7 @@ static jsv ym_to_plain_date(js_thread *t, jsv this_val, int argc, jsv *argv, int
 
 static int md_from_fields(js_thread *t, tp_fields *f, int ov, tp_date *out)
 {
-    if (!f->has_day) { jsvm_throw_type_error(t, "day is required"); return -1; }
-    if (!f->has_month && !f->has_monthcode) { jsvm_throw_type_error(t, "month or monthCode is required"); return -1; }
-    if (tp_resolve_month(t, f) < 0) return -1;
+    if (tp_require_fields(t, f, 6) < 0) return -1;
     tp_date d;
     if (f->has_year) {
         if (tp_regulate_date(t, f->year, f->month, f->day, ov, &d) < 0) return -1;
@@ -254,40 +228,31 @@ int tp_to_temporal_monthday(js_thread *t, jsv item, jsv options, tp_date *out)
     if (jsv_is_object(item)) {
         js_temporal *tp = tp_get(item, TK_MONTHDAY);
         if (tp) {
-            jsv o = tp_get_options_object(t, options);
-            if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+            if (tp_read_overflow(t, options) < 0) return -1;
             *out = tp->date;
             return 0;
         }
-        if (tp_calendar_from_item(t, item) < 0) return -1;
         tp_fields f;
-        if (tp_read_fields(t, item, &f, 7, 0) < 0) return -1;
-        jsv o = tp_get_options_object(t, options);
-        if (o == JSV_EXCEPTION) return -1;
-        int ov = tp_get_overflow(t, o);
-        if (ov < 0) return -1;
-        return md_from_fields(t, &f, ov, out);
+        int ov = tp_bag_fields(t, item, options, 7, 0, &f);
+        return ov < 0 ? -1 : md_from_fields(t, &f, ov, out);
     }
     if (!jsv_is_string(item)) { jsvm_throw_type_error(t, "cannot convert to Temporal.PlainMonthDay"); return -1; }
     tp_parsed p;
     if (tp_parse_string(t, item, TP_PARSE_MONTHDAY, &p) < 0) return -1;
     if (p.has_z) { jsvm_throw_range_error(t, "UTC designator not allowed"); return -1; }
-    jsv o = tp_get_options_object(t, options);
-    if (o == JSV_EXCEPTION || tp_get_overflow(t, o) < 0) return -1;
+    if (tp_read_overflow(t, options) < 0) return -1;
     out->year = 1972; out->month = p.date.month; out->day = p.date.day;
     return 0;
 }
 
 static jsv md_construct(js_thread *t, jsv new_target, int argc, jsv *argv, int magic)
 {
-    double m, d, y = 1972;
-    if (tp_to_integer_with_truncation(t, JS_ARG(0), &m) < 0 ||
-        tp_to_integer_with_truncation(t, JS_ARG(1), &d) < 0)
+    double v[3] = { 0, 0, 1972 };  /* month, day, reference year */
+    if (tp_integer_args(t, argc, argv, 0, 2, 2, v) < 0 || tp_ctor_calendar(t, JS_ARG(2)) < 0 ||
+        tp_integer_args(t, argc, argv, 3, 1, 0, v + 2) < 0)
         return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(2)) && tp_canonicalize_calendar(t, JS_ARG(2)) < 0) return JSV_EXCEPTION;
-    if (!jsv_is_undefined(JS_ARG(3)) && tp_to_integer_with_truncation(t, JS_ARG(3), &y) < 0) return JSV_EXCEPTION;
-    if (!tp_valid_date(y, m, d)) return jsvm_throw_range_error(t, "invalid ISO date");
-    tp_date dt = { (int32_t)y, (int32_t)m, (int32_t)d };
+    if (!tp_valid_date(v[2], v[0], v[1])) return jsvm_throw_range_error(t, "invalid ISO date");
+    tp_date dt = { (int32_t)v[2], (int32_t)v[0], (int32_t)v[1] };
     return tp_make_monthday(t, dt, new_target);
 }
 
@@ -302,23 +267,22 @@ static jsv md_with(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *tp = tp_this(t, this_val, TK_MONTHDAY, "with");
     if (!tp) return JSV_EXCEPTION;
-    jsv like = JS_ARG(0);
-    if (tp_reject_temporal_like(t, like) < 0) return JSV_EXCEPTION;
     tp_fields f;
-    if (tp_read_fields(t, like, &f, 7, 0) < 0) return JSV_EXCEPTION;
-    if (!f.has_year && !f.has_month && !f.has_monthcode && !f.has_day) return jsvm_throw_type_error(t, "no fields given");
+    int ov = tp_with_fields(t, JS_ARG(0), JS_ARG(1), 7, 0, &f);
+    if (ov < 0) return JSV_EXCEPTION;
     if (!f.has_day) { f.day = tp->date.day; f.has_day = 1; }
     if (!f.has_month && !f.has_monthcode) { f.monthcode = tp->date.month; f.has_monthcode = 1; }
-    jsv o = tp_get_options_object(t, JS_ARG(1));
-    if (o == JSV_EXCEPTION) return JSV_EXCEPTION;
-    int ov = tp_get_overflow(t, o);
-    if (ov < 0) return JSV_EXCEPTION;
     tp_date d;
     if (md_from_fields(t, &f, ov, &d) < 0) return JSV_EXCEPTION;
     return tp_make_monthday(t, d, JSV_UNDEFINED);
 }
 
-static const struct { const char *name; js_native_fn fn; int n, magic; } ym_methods[] = {
+static const tp_method ym_statics[] = {
+    { "from", ym_from, 1, 0 },
+    { "compare", ym_compare, 2, 0 },
+}, md_statics[] = {
+    { "from", md_from, 1, 0 },
+}, ym_methods[] = {
     { "with", ym_with, 1, 0 },
     { "add", ym_add, 1, 0 },
     { "subtract", ym_add, 1, 1 },
@@ -342,26 +306,19 @@ static const struct { const char *name; js_native_fn fn; int n, magic; } ym_meth
 
 int tp_init_yearmonth(js_thread *t, js_realm *realm, js_object *ns)
 {
-    js_object *c = tp_make_type(t, realm, ns, "PlainYearMonth", 2, ym_construct, JS_INTR_TemporalPlainYearMonth,
-                                JS_INTR_TemporalPlainYearMonthPrototype, "Temporal.PlainYearMonth");
-    if (!c) return -1;
-    js_object *proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalPlainYearMonthPrototype]);
-    if (jsobj_define_fn(t, c, "from", ym_from, 1, 0) < 0 || jsobj_define_fn(t, c, "compare", ym_compare, 2, 0) < 0)
-        return -1;
-    for (size_t i = 0; i < sizeof ym_getters / sizeof ym_getters[0]; i++)
+    static const tp_type_spec ym_spec = {
+        "PlainYearMonth", 2, ym_construct, JS_INTR_TemporalPlainYearMonth, JS_INTR_TemporalPlainYearMonthPrototype,
+        ym_statics, TP_COUNTOF(ym_statics), ym_methods, TP_COUNTOF(ym_methods),
+    }, md_spec = {
+        "PlainMonthDay", 2, md_construct, JS_INTR_TemporalPlainMonthDay, JS_INTR_TemporalPlainMonthDayPrototype,
+        md_statics, TP_COUNTOF(md_statics), md_methods, TP_COUNTOF(md_methods),
+    };
+    js_object *proto = tp_init_type(t, realm, ns, &ym_spec);
+    if (!proto) return -1;
+    for (size_t i = 0; i < TP_COUNTOF(ym_getters); i++)
         if (jsobj_define_getter(t, proto, tp_date_getter_names[ym_getters[i]], ym_get, ym_getters[i]) < 0) return -1;
-    for (size_t i = 0; i < sizeof ym_methods / sizeof ym_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, ym_methods[i].name, ym_methods[i].fn, ym_methods[i].n, ym_methods[i].magic) < 0)
-            return -1;
-    c = tp_make_type(t, realm, ns, "PlainMonthDay", 2, md_construct, JS_INTR_TemporalPlainMonthDay,
-                     JS_INTR_TemporalPlainMonthDayPrototype, "Temporal.PlainMonthDay");
-    if (!c) return -1;
-    proto = JSV_OBJ(realm->intrinsics[JS_INTR_TemporalPlainMonthDayPrototype]);
-    if (jsobj_define_fn(t, c, "from", md_from, 1, 0) < 0) return -1;
-    for (size_t i = 0; i < sizeof md_getters / sizeof md_getters[0]; i++)
+    if (!(proto = tp_init_type(t, realm, ns, &md_spec))) return -1;
+    for (size_t i = 0; i < TP_COUNTOF(md_getters); i++)
         if (jsobj_define_getter(t, proto, tp_date_getter_names[md_getters[i]], md_get, md_getters[i]) < 0) return -1;
-    for (size_t i = 0; i < sizeof md_methods / sizeof md_methods[0]; i++)
-        if (jsobj_define_fn(t, proto, md_methods[i].name, md_methods[i].fn, md_methods[i].n, md_methods[i].magic) < 0)
-            return -1;
     return 0;
 }
