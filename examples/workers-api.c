@@ -1,11 +1,11 @@
 /*
- * workers.c - workers from C: four workers share a SharedArrayBuffer counter
+ * workers-api.c - workers from C: four workers share a SharedArrayBuffer counter
  * with the main thread, three of them bump it with Atomics.add and answer with
  * a structured message (an array and a Map); the fourth spins forever and is
  * terminated once it reports that it is running. The event loop ends when
  * every worker has exited. Public API only (jsengine.h).
  *
- *   cc workers.c $(pkg-config --cflags --libs jsengine) -o workers && ./workers
+ *   cc workers-api.c $(pkg-config --cflags --libs jsengine) -o workers-api && ./workers-api
  */
 #include <stdio.h>
 #include <stdlib.h>
