@@ -117,6 +117,16 @@ JSE_API void *jse_context_get_opaque(jse_context *ctx);
  * Does not run pending jobs: see jse_run_jobs(). */
 JSE_API int jse_eval(jse_context *ctx, const char *src, size_t len, const char *filename,
                      int flags, jse_value *result);
+/* Defines in ctx's realm a host-defined module with a source phase (the
+ * source phase imports proposal; e.g. a WebAssembly module): `import source
+ * x from "<specifier>"` and import.source("<specifier>") give its module
+ * source object, which this returns so the host can add to it. That object
+ * is new; its prototype is a new object with @@toStringTag `class_name`
+ * whose prototype is %AbstractModuleSource%.prototype. The module has no
+ * exports and runs no code; imports find it by their exact specifier, before
+ * any resolution. jse_exception() (TypeError) if `specifier` is already
+ * defined in this realm. */
+JSE_API jse_value jse_define_source_module(jse_context *ctx, const char *specifier, const char *class_name);
 /* Run queued jobs (promise reactions, ...) until none is left. Returns
  * JSE_EXCEPTION if a job threw (the rest stay queued). */
 JSE_API int jse_run_jobs(jse_context *ctx);
