@@ -671,15 +671,24 @@ static jsv get_namespace(js_thread *t, js_module *m);
 static jsv get_namespace_ex(js_thread *t, js_module *m, int deferred);
 static jsv module_evaluate(js_thread *t, js_module *m);
 
+/* IsModuleSCCEvaluated: a module of a cycle counts as evaluated only once
+ * its whole strongly connected component is (its [[CycleRoot]] is); the
+ * others of a cycle whose root awaits are EVALUATED early. */
+static int scc_evaluated(const js_module *m)
+{
+    return (m->cycle_root ? m->cycle_root : m)->status == MS_EVALUATED;
+}
+
 /* ReadyForSyncExecution: nothing of the graph below m is mid-evaluation or
  * needs top-level await. 1 ready, 0 not, -1 out of memory. */
 static int ready_rec(js_module *m, js_module ***seen, uint32_t *ns)
 {
-    if (m->status == MS_EVALUATED) return 1;
-    if (m->status != MS_LINKED || m->has_tla) return 0;
+    if (!m->bc) return 1;       /* not a cyclic module record */
     for (uint32_t i = 0; i < *ns; i++) if ((*seen)[i] == m) return 1;
     if (grow((void **)seen, *ns, sizeof(js_module *)) < 0) return -1;
     (*seen)[(*ns)++] = m;
+    if (scc_evaluated(m)) return 1;
+    if (m->status != MS_LINKED || m->has_tla) return 0;
     for (uint32_t i = 0; i < m->nreqs; i++) {
         int r = ready_rec(m->reqs[i].mod, seen, ns);
         if (r <= 0) return r;
@@ -1060,10 +1069,8 @@ static int gather_async_deps_rec(js_module *m, js_module ***out, uint32_t *n, js
 {
     for (uint32_t i = 0; i < *ns; i++) if ((*seen)[i] == m) return 0;
     if (add_unique(seen, ns, m) < 0) return -1;
-    if (m->status == MS_EVALUATED || m->status == MS_EVALUATING_ASYNC || m->status == MS_EVALUATING) {
-        if (m->async_evaluation || m->status == MS_EVALUATING_ASYNC) return add_unique(out, n, m);
-        return 0;
-    }
+    if (!m->bc) return 0;       /* not a cyclic module record */
+    if (m->status == MS_EVALUATING || scc_evaluated(m)) return 0;
     if (m->has_tla) return add_unique(out, n, m);
     for (uint32_t i = 0; i < m->nreqs; i++)
         if (gather_async_deps_rec(m->reqs[i].mod, out, n, seen, ns) < 0) return -1;
