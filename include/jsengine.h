@@ -347,8 +347,9 @@ JSE_API void jse_value_unprotect(jse_context *ctx, jse_value v);
  * can_block is the main agent's [[CanBlock]]: 0 makes Atomics.wait throw.
  * jse_runtime_free stops and joins the agents first (an agent that ignores
  * termination for 2 s is abandoned and its memory leaked). createRealm's
- * contexts are freed with the runtime. Host globals (print, setTimeout) are
- * the caller's to define. For test hosts (jstest262, jsrun --test262-host):
+ * contexts are freed with the runtime. It also defines the source module
+ * "<module source>" (jse_define_source_module) that test262 imports. Host
+ * globals (print, setTimeout) are the caller's to define. For test hosts (jstest262, jsrun --test262-host):
  * $262 lets scripts detach buffers and start threads, so never give it to
  * untrusted code. Returns JSE_OK, or JSE_EXCEPTION with an exception pending.
  * Owner thread only. */
