@@ -117,6 +117,16 @@ JSE_API void *jse_context_get_opaque(jse_context *ctx);
  * Does not run pending jobs: see jse_run_jobs(). */
 JSE_API int jse_eval(jse_context *ctx, const char *src, size_t len, const char *filename,
                      int flags, jse_value *result);
+/* Defines in ctx's realm a host-defined module with a source phase (the
+ * source phase imports proposal; e.g. a WebAssembly module): `import source
+ * x from "<specifier>"` and import.source("<specifier>") give its module
+ * source object, which this returns so the host can add to it. That object
+ * is new; its prototype is a new object with @@toStringTag `class_name`
+ * whose prototype is %AbstractModuleSource%.prototype. The module has no
+ * exports and runs no code; imports find it by their exact specifier, before
+ * any resolution. jse_exception() (TypeError) if `specifier` is already
+ * defined in this realm. */
+JSE_API jse_value jse_define_source_module(jse_context *ctx, const char *specifier, const char *class_name);
 /* Run queued jobs (promise reactions, ...) until none is left. Returns
  * JSE_EXCEPTION if a job threw (the rest stay queued). */
 JSE_API int jse_run_jobs(jse_context *ctx);
@@ -337,8 +347,9 @@ JSE_API void jse_value_unprotect(jse_context *ctx, jse_value v);
  * can_block is the main agent's [[CanBlock]]: 0 makes Atomics.wait throw.
  * jse_runtime_free stops and joins the agents first (an agent that ignores
  * termination for 2 s is abandoned and its memory leaked). createRealm's
- * contexts are freed with the runtime. Host globals (print, setTimeout) are
- * the caller's to define. For test hosts (jstest262, jsrun --test262-host):
+ * contexts are freed with the runtime. It also defines the source module
+ * "<module source>" (jse_define_source_module) that test262 imports. Host
+ * globals (print, setTimeout) are the caller's to define. For test hosts (jstest262, jsrun --test262-host):
  * $262 lets scripts detach buffers and start threads, so never give it to
  * untrusted code. Returns JSE_OK, or JSE_EXCEPTION with an exception pending.
  * Owner thread only. */

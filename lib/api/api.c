@@ -605,6 +605,21 @@ jse_value jse_new_error(jse_context *ctx, const char *type, const char *message)
     return api_new_error(t, type, message);
 }
 
+jse_value jse_define_source_module(jse_context *ctx, const char *specifier, const char *class_name)
+{
+    API_SCOPE(ctx);
+    jsv ams = t->realm->intrinsics[JS_INTR_AbstractModuleSourcePrototype];
+    if (!jsv_is_object(ams)) return jsvm_throw_type_error(t, "AbstractModuleSource is unavailable");
+    js_object *proto = jsobj_new(t, ams, JS_CLASS_OBJECT);
+    js_string *tag = proto ? jsstr_new_utf8(t, class_name ? class_name : "", class_name ? strlen(class_name) : 0) : NULL;
+    if (!tag || jsobj_define_value(t, proto, jsv_symbol(t->rt->wk_symbols[JS_WKS_toStringTag]),
+                                   jsv_string(tag), JS_PROP_CONFIGURABLE) < 0)
+        return JSV_EXCEPTION;
+    js_object *src = jsobj_new(t, jsv_object(proto), JS_CLASS_OBJECT);
+    if (!src || jsvm_define_source_module(t, specifier, jsv_object(src)) < 0) return JSV_EXCEPTION;
+    return jsv_object(src);
+}
+
 int jse_is_undefined(jse_value v) { return jsv_is_undefined(v); }
 int jse_is_null(jse_value v) { return jsv_is_null(v); }
 int jse_is_bool(jse_value v) { return jsv_is_bool(v); }

@@ -105,5 +105,9 @@ int jse_install_test262_host(jse_context *ctx, int can_block)
     jsv ams = jseapi_realm(ctx)->intrinsics[JS_INTR_AbstractModuleSource];
     if (jsv_is_object(ams) && jse_set(ctx, d, "AbstractModuleSource", ams) < 0)
         return JSE_EXCEPTION;
+    /* INTERPRETING.md: "<module source>" names a module with a valid Module
+     * Source (feature source-phase-imports-module-source) */
+    if (jse_is_exception(jse_define_source_module(ctx, "<module source>", "TestModuleSource")))
+        return JSE_EXCEPTION;
     return jse_define(ctx, global, "$262", d, JSE_PROP_WRITABLE | JSE_PROP_CONFIGURABLE);
 }

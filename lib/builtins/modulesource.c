@@ -3,8 +3,10 @@
  * imports, ECMA-262 proposal 28.1.1): the abstract base of module source
  * objects. It is an intrinsic only, not a global; hosts reach it through the
  * realm's intrinsics (jstest262 exposes it as $262.AbstractModuleSource).
- * No module type of this engine has a source object yet, so nothing carries
- * [[ModuleSourceClassName]] and @@toStringTag always reads undefined.
+ * Module sources come from hosts (jse_define_source_module); their own
+ * prototypes carry their @@toStringTag, as WebAssembly.Module.prototype does,
+ * so nothing here carries [[ModuleSourceClassName]] and this getter reads
+ * undefined.
  * Must not touch: anything but its two intrinsics.
  */
 #include "builtins.h"

@@ -178,7 +178,7 @@ static jsv shadow_evaluate(js_thread *t, jsv this_val, int argc, jsv *argv, int 
     if (!s) return JSV_EXCEPTION;
     jsv src = JS_ARG(0);
     if (!jsv_is_string(src)) return jsvm_throw_type_error(t, "ShadowRealm.prototype.evaluate: source is not a string");
-    /* Parse errors are SyntaxErrors of the caller's realm. jsvm_eval_string
+    /* Parse errors are SyntaxErrors of the caller's realm. jsvm_indirect_eval
      * has no parse-only mode, so the check goes through UTF-8 (lone
      * surrogates become U+FFFD, which cannot change whether a script parses). */
     size_t len;
@@ -189,7 +189,11 @@ static jsv shadow_evaluate(js_thread *t, jsv this_val, int argc, jsv *argv, int 
     if (pr == JSV_EXCEPTION) return JSV_EXCEPTION;
     js_realm *saved = t->realm;
     t->realm = s->realm;
-    jsv r = jsvm_eval_string(t, JSV_STR(src), "<ShadowRealm>", 0);
+    /* The code runs as an indirect eval of the other realm
+     * (EvalDeclarationInstantiation): its let/const/class declarations live
+     * in a fresh environment per call, while var and function declarations
+     * land on that realm's global object. */
+    jsv r = jsvm_indirect_eval(t, src);
     t->realm = saved;
     if (r == JSV_EXCEPTION) return rethrow_as_type_error(t, "ShadowRealm.prototype.evaluate threw");
     return get_wrapped_value(t, saved, r);

@@ -80,18 +80,10 @@ jsv jsvm_do_dynamic_import(js_thread *t, js_frame *f, jsv spec, jsv options)
 
 jsv jsvm_do_dynamic_import_phase(js_thread *t, js_frame *f, jsv spec, jsv options, int phase)
 {
-    if (phase == 1) {
-        js_frame *r = f;
-        while (r->prev && (r->bc->flags & JSFB_EVAL)) r = r->prev;
-        return jsvm_dynamic_import_phase(t, r->bc->filename, spec, options, 1);
-    }
-    if (phase != 2) return jsvm_do_dynamic_import(t, f, spec, options);
-    /* source phase: no module type here has a source representation */
-    jsv p = jsbi_promise_new(t);
-    if (p == JSV_EXCEPTION) return p;
-    if (jsop_to_string(t, spec)) jsvm_throw_syntax_error(t, "Module has no source phase representation");
-    if (jsbi_promise_reject(t, p, jsvm_take_exception(t)) < 0) return JSV_EXCEPTION;
-    return p;
+    if (phase != 1 && phase != 2) return jsvm_do_dynamic_import(t, f, spec, options);
+    js_frame *r = f;
+    while (r->prev && (r->bc->flags & JSFB_EVAL)) r = r->prev;
+    return jsvm_dynamic_import_phase(t, r->bc->filename, spec, options, phase);
 }
 
 jsv jsvm_delete_property(js_thread *t, jsv obj, jsv key, int strict)

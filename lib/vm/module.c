@@ -19,8 +19,10 @@
 
 int jsre_validate_pattern(const uint16_t *pat, size_t len, const char *flags, char *err, size_t errlen) __attribute__((weak));
 
-/* Module types (the `type` import attribute); JSON and text modules are synthetic. */
-enum { MT_JS, MT_JSON, MT_TEXT, MT_BYTES };
+/* Module types (the `type` import attribute); JSON and text modules are
+ * synthetic. MT_HOST: a host-defined module with a source phase
+ * (jsvm_define_source_module), never parsed nor loaded. */
+enum { MT_JS, MT_JSON, MT_TEXT, MT_BYTES, MT_HOST };
 
 enum { MS_NEW, MS_UNLINKED, MS_LINKING, MS_LINKED, MS_EVALUATING, MS_EVALUATING_ASYNC, MS_EVALUATED };
 
@@ -39,6 +41,7 @@ typedef struct js_module {
     js_env *env;
     jsv ns, meta, json_value;
     jsv dns;                    /* deferred namespace (import defer), or undefined */
+    jsv source;                 /* [[ModuleSource]] (import source), or undefined: empty */
     jsv eval_error;
     int has_error, status, has_tla, async_evaluation, pending;
     int loading;                /* its requests are being loaded (cycles) */
@@ -62,6 +65,7 @@ static void mod_trace(js_gc_tracer *trc, void *cell)
     jsgc_mark_cell(trc, m->env);
     jsgc_mark_value(trc, m->ns);
     jsgc_mark_value(trc, m->dns);
+    jsgc_mark_value(trc, m->source);
     jsgc_mark_value(trc, m->meta);
     jsgc_mark_value(trc, m->json_value);
     jsgc_mark_value(trc, m->eval_error);
@@ -91,7 +95,7 @@ static js_module *mod_new(js_thread *t, jsv name)
     m->base.ops = &module_ops;
     m->name = name;
     m->realm = t->realm;
-    m->ns = m->dns = m->meta = m->json_value = m->eval_error = m->top_promise = JSV_UNDEFINED;
+    m->ns = m->dns = m->source = m->meta = m->json_value = m->eval_error = m->top_promise = JSV_UNDEFINED;
     return m;
 }
 
@@ -113,7 +117,7 @@ static js_key map_key(js_thread *t, jsv name, int json)
 {
     js_string *s = JSV_STR(name);
     if (json) {
-        static const char *const sfx[] = { "", "\n#json", "\n#text", "\n#bytes" };
+        static const char *const sfx[] = { "", "\n#json", "\n#text", "\n#bytes", "\n#host" };
         js_string *suffix = jsstr_new_cstr(t, sfx[json]);
         s = suffix ? jsstr_concat(t, s, suffix) : NULL;
         if (s) s = jsstr_flatten(t, s);
@@ -325,9 +329,10 @@ static int local_export(js_thread *t, js_module *m, jsv name, const jsast_bindin
         uint32_t slot = slot_of(b);
         for (uint32_t i = 0; i < m->nimports; i++) {
             if (m->imports[i].slot != slot) continue;
-            /* a namespace import re-exported is `export * as name` */
-            if (jsv_is_null(m->imports[i].import_name) || m->imports[i].import_name == JSV_TRUE)
-                break;   /* deferred namespace or module source: exported as is */
+            /* a namespace import re-exported is `export * as name`; a source
+             * import re-exported an indirect export of ~source~ */
+            if (jsv_is_null(m->imports[i].import_name))
+                break;   /* deferred namespace: exported as is */
             return add_export(t, &m->indirect, &m->nindirect, name, 0, m->imports[i].req, m->imports[i].import_name);
         }
     }
@@ -546,6 +551,9 @@ static js_module *load_module(js_thread *t, js_module *referrer_mod, const char 
 {
     char *s = jsstr_to_utf8(JSV_STR(spec), NULL);
     if (!s) { jsvm_throw_out_of_memory(t); return NULL; }
+    /* host-defined modules are named by their specifier, never resolved */
+    js_module *hm = json == MT_JS ? map_get(t, s, MT_HOST) : NULL;
+    if (hm) { free(s); return hm; }
     char *path = host_resolve(t, referrer, s);
     free(s);
     if (!path) return NULL;
@@ -576,9 +584,12 @@ static js_module *load_module(js_thread *t, js_module *referrer_mod, const char 
 typedef struct resolution {
     js_module *mod;             /* NULL: not found */
     int ambiguous;
-    int ns;                     /* the binding is mod's namespace */
+    int ns;                     /* RB_*: what of mod the binding is */
     uint32_t slot;
 } resolution;
+
+/* [[BindingName]] kinds: a slot of mod's environment, ~namespace~, ~source~ */
+enum { RB_SLOT, RB_NAMESPACE, RB_SOURCE };
 
 typedef struct resolve_set { js_module *mod; jsv name; struct resolve_set *prev; } resolve_set;
 
@@ -594,7 +605,8 @@ static int resolve_export(js_thread *t, js_module *m, jsv name, resolve_set *set
     for (uint32_t i = 0; i < m->nindirect; i++) {
         if (m->indirect[i].name != name) continue;
         js_module *im = m->reqs[m->indirect[i].req].mod;
-        if (jsv_is_undefined(m->indirect[i].import_name)) { out->mod = im; out->ns = 1; return 0; }
+        if (jsv_is_undefined(m->indirect[i].import_name)) { out->mod = im; out->ns = RB_NAMESPACE; return 0; }
+        if (m->indirect[i].import_name == JSV_TRUE) { out->mod = im; out->ns = RB_SOURCE; return 0; }
         return resolve_export(t, im, m->indirect[i].import_name, &me, out);
     }
     if (name == jskey_from_atom_id(t, JS_ATOM_default)) return 0;
@@ -650,7 +662,8 @@ typedef struct js_module_ns {
     jsv *names;                 /* sorted export names (keys) */
     js_env **envs;              /* binding: envs[i]->vars[slots[i]] ... */
     uint32_t *slots;
-    js_module **nsmods;         /* ... or the namespace of nsmods[i] */
+    js_module **nsmods;         /* ... or the namespace (slots[i] RB_NAMESPACE) or
+                                 * [[ModuleSource]] (RB_SOURCE) of nsmods[i] */
     int deferred;               /* import defer: string-keyed access evaluates the module */
 } js_module_ns;
 
@@ -658,15 +671,24 @@ static jsv get_namespace(js_thread *t, js_module *m);
 static jsv get_namespace_ex(js_thread *t, js_module *m, int deferred);
 static jsv module_evaluate(js_thread *t, js_module *m);
 
+/* IsModuleSCCEvaluated: a module of a cycle counts as evaluated only once
+ * its whole strongly connected component is (its [[CycleRoot]] is); the
+ * others of a cycle whose root awaits are EVALUATED early. */
+static int scc_evaluated(const js_module *m)
+{
+    return (m->cycle_root ? m->cycle_root : m)->status == MS_EVALUATED;
+}
+
 /* ReadyForSyncExecution: nothing of the graph below m is mid-evaluation or
  * needs top-level await. 1 ready, 0 not, -1 out of memory. */
 static int ready_rec(js_module *m, js_module ***seen, uint32_t *ns)
 {
-    if (m->status == MS_EVALUATED) return 1;
-    if (m->status != MS_LINKED || m->has_tla) return 0;
+    if (!m->bc) return 1;       /* not a cyclic module record */
     for (uint32_t i = 0; i < *ns; i++) if ((*seen)[i] == m) return 1;
     if (grow((void **)seen, *ns, sizeof(js_module *)) < 0) return -1;
     (*seen)[(*ns)++] = m;
+    if (scc_evaluated(m)) return 1;
+    if (m->status != MS_LINKED || m->has_tla) return 0;
     for (uint32_t i = 0; i < m->nreqs; i++) {
         int r = ready_rec(m->reqs[i].mod, seen, ns);
         if (r <= 0) return r;
@@ -741,6 +763,11 @@ static int ns_find(js_module_ns *n, js_key k)
 /* Value of export i; JSV_EXCEPTION (ReferenceError) while in its TDZ. */
 static jsv ns_value(js_thread *t, js_module_ns *n, int i)
 {
+    if (n->nsmods[i] && n->slots[i] == RB_SOURCE) {
+        jsv src = n->nsmods[i]->source;
+        if (!jsv_is_object(src)) return jsvm_throw_with_key(t, JS_ERR_REFERENCE, "'%s' has no source phase representation", n->names[i]);
+        return src;
+    }
     if (n->nsmods[i]) return get_namespace(t, n->nsmods[i]);
     jsv v = jsvm_import_deref(n->envs[i]->vars[n->slots[i]]);
     if (v == JSV_UNINITIALIZED) return jsvm_throw_with_key(t, JS_ERR_REFERENCE, "Cannot access '%s' before initialization", n->names[i]);
@@ -885,7 +912,7 @@ static jsv get_namespace_ex(js_thread *t, js_module *m, int deferred)
         }
         n->names[j] = names.keys[i];
         n->envs[j] = r.ns ? NULL : r.mod->env;
-        n->slots[j] = r.slot;
+        n->slots[j] = r.ns ? (uint32_t)r.ns : r.slot;
         n->nsmods[j] = r.ns ? r.mod : NULL;
         n->count++;
     }
@@ -920,8 +947,11 @@ static int init_environment(js_thread *t, js_module *m)
         } else if (im->import_name == JSV_TRUE) {
             /* import source: the module's [[ModuleSource]]; source text
              * modules have none (source phase imports, InitializeEnvironment) */
-            jsvm_throw_syntax_error(t, "The requested module has no source phase representation");
-            return -1;
+            if (!jsv_is_object(dep->source)) {
+                jsvm_throw_syntax_error(t, "The requested module has no source phase representation");
+                return -1;
+            }
+            v = dep->source;
         } else if (jsv_is_undefined(im->import_name)) {
             v = get_namespace(t, dep);
             if (v == JSV_EXCEPTION) return -1;
@@ -934,7 +964,13 @@ static int init_environment(js_thread *t, js_module *m)
                                     im->import_name);
                 return -1;
             }
-            if (r.ns) {
+            if (r.ns == RB_SOURCE) {
+                if (!jsv_is_object(r.mod->source)) {
+                    jsvm_throw_with_key(t, JS_ERR_SYNTAX, "The export '%s' has no source phase representation", im->import_name);
+                    return -1;
+                }
+                v = r.mod->source;
+            } else if (r.ns) {
                 v = get_namespace(t, r.mod);
                 if (v == JSV_EXCEPTION) return -1;
             } else {
@@ -1033,10 +1069,8 @@ static int gather_async_deps_rec(js_module *m, js_module ***out, uint32_t *n, js
 {
     for (uint32_t i = 0; i < *ns; i++) if ((*seen)[i] == m) return 0;
     if (add_unique(seen, ns, m) < 0) return -1;
-    if (m->status == MS_EVALUATED || m->status == MS_EVALUATING_ASYNC || m->status == MS_EVALUATING) {
-        if (m->async_evaluation || m->status == MS_EVALUATING_ASYNC) return add_unique(out, n, m);
-        return 0;
-    }
+    if (!m->bc) return 0;       /* not a cyclic module record */
+    if (m->status == MS_EVALUATING || scc_evaluated(m)) return 0;
     if (m->has_tla) return add_unique(out, n, m);
     for (uint32_t i = 0; i < m->nreqs; i++)
         if (gather_async_deps_rec(m->reqs[i].mod, out, n, seen, ns) < 0) return -1;
@@ -1322,12 +1356,21 @@ static jsv import_load(js_thread *t, jsv value, jsv data, int rejected)
     js_object *d = JSV_OBJ(data);
     jsv p = d->elems[0], spec = d->elems[1], referrer = d->elems[2];
     int json = jsv_get_int(d->elems[3]);
-    int defer = jsv_get_int(d->elems[4]);
+    int phase = jsv_get_int(d->elems[4]);
     char *ref = jsv_is_string(referrer) ? jsstr_to_utf8(JSV_STR(referrer), NULL) : NULL;
     js_module *m = load_module(t, NULL, ref, spec, json);
     free(ref);
+    if (m && phase == 2) {
+        /* import.source(): GetModuleSource, neither linked nor evaluated */
+        if (jsv_is_object(m->source)) jsbi_promise_fulfill_or_resolve(t, p, m->source);
+        else {
+            jsvm_throw_syntax_error(t, "Module has no source phase representation");
+            jsbi_promise_reject(t, p, jsvm_take_exception(t));
+        }
+        return JSV_UNDEFINED;
+    }
     if (m && module_link(t, m) < 0) m = NULL;
-    if (m && defer) {
+    if (m && phase == 1) {
         jsv pair[2] = { p, jsv_cell(m) };
         js_object *nd = jsobj_new_array_from(t, 2, pair);
         if (!nd) jsbi_promise_reject(t, p, jsvm_take_exception(t));
@@ -1351,7 +1394,7 @@ jsv jsvm_dynamic_import(js_thread *t, jsv referrer, jsv specifier, jsv options)
     return jsvm_dynamic_import_phase(t, referrer, specifier, options, 0);
 }
 
-jsv jsvm_dynamic_import_phase(js_thread *t, jsv referrer, jsv specifier, jsv options, int defer)
+jsv jsvm_dynamic_import_phase(js_thread *t, jsv referrer, jsv specifier, jsv options, int phase)
 {
     jsv p = jsbi_promise_new(t);
     if (p == JSV_EXCEPTION) return p;
@@ -1361,9 +1404,26 @@ jsv jsvm_dynamic_import_phase(js_thread *t, jsv referrer, jsv specifier, jsv opt
         if (jsbi_promise_reject(t, p, jsvm_take_exception(t)) < 0) return JSV_EXCEPTION;
         return p;
     }
-    jsv items[5] = { p, jsv_string(s), referrer, jsv_from_int(json), jsv_from_int(defer != 0) };
+    jsv items[5] = { p, jsv_string(s), referrer, jsv_from_int(json), jsv_from_int(phase) };
     js_object *data = jsobj_new_array_from(t, 5, items);
     jsv go = data ? jsbi_promise_resolve(t, JSV_UNDEFINED) : JSV_EXCEPTION;
     if (go == JSV_EXCEPTION || jsbi_promise_then_native(t, go, import_load, jsv_object(data)) < 0) return JSV_EXCEPTION;
     return p;
+}
+
+/* A host-defined module of the current realm named `name`: no exports, no
+ * code, and `source` as its [[ModuleSource]]. Imports whose specifier is
+ * `name` get it without going through the host resolver. */
+int jsvm_define_source_module(js_thread *t, const char *name, jsv source)
+{
+    if (!jsv_is_object(source)) { jsvm_throw_type_error(t, "A module source must be an object"); return -1; }
+    if (map_get(t, name, MT_HOST)) { jsvm_throw_type_error(t, "Module '%s' is already defined", name); return -1; }
+    if (t->has_exception) return -1;
+    js_string *ns = jsstr_new_cstr(t, name);
+    js_module *m = ns ? mod_new(t, jsv_string(ns)) : NULL;
+    if (!m) return -1;
+    m->type = MT_HOST;
+    m->source = source;
+    m->status = MS_UNLINKED;
+    return map_put(t, m);
 }

@@ -24,8 +24,9 @@ typedef struct jsvm_module_loader {
 /* JSVM_EVAL_PARSE_ONLY for module source: parse and early errors only. */
 jsv jsvm_parse_module_only(js_thread *t, const char *src, size_t len, const char *filename);
 jsv jsvm_dynamic_import(js_thread *t, jsv referrer, jsv specifier, jsv options);
-/* defer: import.defer() (fulfills with the deferred namespace) */
-jsv jsvm_dynamic_import_phase(js_thread *t, jsv referrer, jsv specifier, jsv options, int defer);
+/* phase 1: import.defer() (fulfills with the deferred namespace); 2:
+ * import.source() (fulfills with the module's [[ModuleSource]]) */
+jsv jsvm_dynamic_import_phase(js_thread *t, jsv referrer, jsv specifier, jsv options, int phase);
 
 /* import.meta of the module whose code `bc` belongs to. */
 jsv jsvm_module_import_meta(js_thread *t, js_function_bc *bc);

@@ -32,6 +32,9 @@ jsv jsvm_eval_script(js_thread *t, const char *src, size_t len, const char *file
 jsv jsvm_eval_string(js_thread *t, js_string *src, const char *filename, int flags);
 /* Module: parse, link, evaluate; returns the evaluation promise or JSV_EXCEPTION. */
 jsv jsvm_eval_module(js_thread *t, const char *src, size_t len, const char *filename);
+/* A host-defined module named `name` in t->realm whose [[ModuleSource]] is
+ * the object `source` (source phase imports); -1 thrown if already defined. */
+int jsvm_define_source_module(js_thread *t, const char *name, jsv source);
 /* CreateDynamicFunction (Function, GeneratorFunction, ... constructors).
  * kind: 0 normal, 1 generator, 2 async, 3 async generator. */
 jsv jsvm_create_dynamic_function(js_thread *t, int kind, int argc, jsv *argv, jsv new_target);

@@ -61,6 +61,14 @@ throws(TypeError, function () {
     r.evaluate("var z = function () {}; Object.defineProperty(z, 'name', { get() { throw 1; } }); z");
 }, "throwing name getter");
 
+// each evaluate() is an indirect eval of the realm: lexical declarations
+// are per call, var and function declarations land on its global object
+var lex = new ShadowRealm();
+eq(lex.evaluate("const k = 1; var kv = 2; function kf() { return 3; } k + kv"), 3, "first evaluate");
+eq(lex.evaluate("const k = 10; k + kv + kf()"), 15, "redeclared const in a second evaluate");
+eq(lex.evaluate("typeof k + ',' + Object.prototype.hasOwnProperty.call(globalThis, 'kv')"), "undefined,true", "let/const do not persist");
+throws(SyntaxError, function () { lex.evaluate("let d = 1; let d = 2;"); }, "duplicate let in one evaluate");
+
 // nested realms
 var inner = r.evaluate("var rr = new ShadowRealm(); (function (s) { return rr.evaluate(s); })");
 eq(inner("'deep'"), "deep", "nested ShadowRealm");

@@ -2,6 +2,7 @@
 # run-js-tests.sh - runs every tests/js/*.js (and *.mjs and modules/*.mjs, as modules) with jsrun.
 # A test passes when jsrun exits 0: each file asserts its own result and
 # throws on failure. Prints one line per test and a summary; exits 1 if any failed.
+# A file whose first line is `// jsrun-flags: FLAGS` runs as jsrun FLAGS FILE.
 # Environment: JSRUN (the jsrun to use), srcdir, JS_TEST_TIMEOUT (seconds, default 60).
 set -u
 srcdir=${srcdir:-$(dirname "$0")/../..}
@@ -22,7 +23,8 @@ failed=""
 for f in "$dir"/*.js "$dir"/*.mjs "$dir"/modules/*.mjs; do
     [ -e "$f" ] || continue
     name=${f#"$dir"/}
-    out=$($runner "$JSRUN" "$f" 2>&1)
+    flags=$(sed -n '1s|^// jsrun-flags: ||p' "$f")
+    out=$($runner "$JSRUN" $flags "$f" 2>&1)
     rc=$?
     if [ $rc -eq 0 ]; then
         echo "PASS: $name"

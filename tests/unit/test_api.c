@@ -393,6 +393,26 @@ START_TEST(test_jobs)
 }
 END_TEST
 
+/* A host-defined source module: import source and import.source() give the
+ * returned object; a second definition of the name is a TypeError. */
+START_TEST(test_source_module)
+{
+    jse_value src = jse_define_source_module(ctx, "wasm:demo", "Demo.Module");
+    ck_assert(jse_is_object(src));
+    ck_assert_int_eq(jse_set(ctx, jse_get_global(ctx), "hostSource", src), JSE_OK);
+    ck_assert(jse_is_exception(jse_define_source_module(ctx, "wasm:demo", "Demo.Module")));
+    jse_get_exception(ctx);
+    const char *mod = "import source s from 'wasm:demo';\n"
+                      "globalThis.same = s === hostSource;\n"
+                      "globalThis.tag = Object.prototype.toString.call(s);\n"
+                      "globalThis.dyn = await import.source('wasm:demo') === s;\n";
+    jse_value p;
+    ck_assert_int_eq(jse_eval(ctx, mod, strlen(mod), "/nonexistent/src.mjs", JSE_EVAL_MODULE, &p), JSE_OK);
+    ck_assert_int_eq(jse_run_jobs(ctx), JSE_OK);
+    assert_utf8(eval_ok("[same, tag, dyn].join()"), "true,[object Demo.Module],true");
+}
+END_TEST
+
 /* ---- interrupts and termination ---- */
 
 static int stop_after(jse_runtime *r, void *opaque)
@@ -514,6 +534,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, test_exceptions);
     tcase_add_test(tc, test_protect_gc);
     tcase_add_test(tc, test_jobs);
+    tcase_add_test(tc, test_source_module);
     tcase_add_test(tc, test_interrupt_handler);
     tcase_add_test(tc, test_terminate);
     tcase_add_test(tc, test_deep_recursion);

@@ -1,0 +1,2 @@
+import './dc_middle.mjs';
+import './dc_unblock.mjs';
