@@ -15,7 +15,39 @@ typedef struct {
     int *fn_slot2;      /* per element: unused */
     int *key_slot;      /* per element: computed field key slot, or -1 */
     int total;
+    int deco_slot;      /* env slot of the decoration state (decorators.c), or -1 */
 } class_layout;
+
+/* Decorators: the element's list, or NULL. */
+static const jsast_list *el_decos(const jsast_class *cls, const jsast_node *e)
+{
+    for (uint32_t i = 0; i < cls->nel_decos; i++)
+        if (cls->el_decos[i].el == e) return &cls->el_decos[i].decos;
+    return NULL;
+}
+
+/* The state index of a decorated field's initializer list (after the four
+ * fixed slots of the state). */
+static int field_list_slot(const jsast_class *cls, const jsast_node *e)
+{
+    int n = 4;
+    for (uint32_t i = 0; i < cls->nel_decos && cls->el_decos[i].el != e; i++)
+        if (cls->el_decos[i].el->kind == JSAST_FIELD) n++;
+    return n;
+}
+
+/* Evaluates decorator expressions, in order, into a new array on the stack. */
+static void emit_deco_array(cg_func *c, const jsast_list *l)
+{
+    cg_emit(c, OP_array);
+    for (uint32_t i = 0; i < l->count; i++) {
+        cg_expr(c, l->items[i]);
+        cg_emit(c, OP_append);
+    }
+}
+
+/* decorators.c flags */
+enum { DK_METHOD = 1, DK_GETTER, DK_SETTER, DK_FIELD, DK_STATIC = 8, DK_PRIVATE = 16 };
 
 uint32_t cg_priv_atom(cg_func *c, const jsast_str *name, const char *prefix)
 {
@@ -132,6 +164,13 @@ static void emit_initializer(cg_func *f, jsast_class *cls, class_layout *lay, in
         cg_op_u8(f, OP_def_private_m, 1);
         cg_adjust(f, -4);
     }
+    if (!want_static && lay->deco_slot >= 0) {
+        /* addInitializer's instance initializers: after the private methods,
+         * before the fields */
+        cg_emit(f, OP_push_this);
+        cg_op_env(f, OP_get_env, d, lay->deco_slot);
+        cg_op_u8(f, OP_deco_run, 2);
+    }
     /* fields and static blocks in order */
     for (uint32_t i = 0; i < cls->elements.count; i++) {
         const jsast_node *e = cls->elements.items[i];
@@ -167,6 +206,16 @@ static void emit_initializer(cg_func *f, jsast_class *cls, class_layout *lay, in
         } else {
             cg_emit(f, OP_undef);
         }
+        if (lay->deco_slot >= 0 && el_decos(cls, e)) {
+            /* [key value] -> [key value'] through the decorators' initializers */
+            cg_emit(f, OP_push_this);
+            cg_emit(f, OP_swap);
+            cg_op_env(f, OP_get_env, d, lay->deco_slot);
+            cg_op_u32(f, OP_push_i32, (uint32_t) field_list_slot(cls, e));
+            cg_emit(f, OP_get_elem);
+            cg_emit(f, OP_swap);
+            cg_emit(f, OP_deco_inits);
+        }
         cg_emit(f, OP_def_field_this);
     }
     cg_emit(f, OP_return_undef);
@@ -174,6 +223,7 @@ static void emit_initializer(cg_func *f, jsast_class *cls, class_layout *lay, in
 
 static int needs_initializer(jsast_class *cls, int want_static)
 {
+    if (!want_static && (cls->decorators.count || cls->nel_decos)) return 1;
     for (uint32_t p = 0; p < cls->nprivates; p++)
         if (cls->privates[p]->kind != JSAST_PRIV_FIELD && (int)cls->privates[p]->is_static == want_static) return 1;
     for (uint32_t i = 0; i < cls->elements.count; i++) {
@@ -194,6 +244,19 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     lay.key_slot = malloc((ne + 1) * sizeof(int));
     if (!lay.fn_slot || !lay.key_slot) { free(lay.fn_slot); free(lay.key_slot); cg_fail_oom(c); return; }
     int extra = (int)cls->nprivates;
+    int decorated = cls->decorators.count || cls->nel_decos;
+    int class_decos = -1, deco_tmp = -1, deco_fn = -1, deco_res = -1;
+    lay.deco_slot = -1;
+    if (decorated) {
+        /* class decorators are evaluated first, outside the class scope */
+        emit_deco_array(c, &cls->decorators);
+        class_decos = (int)cg_new_local(c, NULL);
+        cg_op_u16(c, OP_put_loc, (uint32_t)class_decos);
+        deco_tmp = (int)cg_new_local(c, NULL);
+        deco_fn = (int)cg_new_local(c, NULL);
+        deco_res = (int)cg_new_local(c, NULL);
+        lay.deco_slot = extra++;
+    }
     for (uint32_t i = 0; i < ne; i++) {
         const jsast_node *e = cls->elements.items[i];
         lay.fn_slot[i] = lay.key_slot[i] = -1;
@@ -209,6 +272,7 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     if (cs) cg_enter_scope(c, cs, 0);
     int base = cs ? (int)(cs->user >> 8) : 0;
     lay.priv_base = base;
+    if (lay.deco_slot >= 0) lay.deco_slot += base;
     for (uint32_t i = 0; i < ne; i++) {
         if (lay.fn_slot[i] >= 0) lay.fn_slot[i] += base + 0;
         if (lay.key_slot[i] >= 0) lay.key_slot[i] += base + 0;
@@ -255,11 +319,66 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     cg_emit_u32(c, cg_const(c, jsv_cell(cbc)));
     cg_emit_u8(c, cls->heritage ? 1 : 0);
     /* [ctor proto] */
+    if (decorated) {
+        /* the decoration state: metadata object and initializer lists */
+        cg_emit(c, OP_over);
+        cg_op_u8(c, OP_deco_state, cls->heritage ? 1 : 0);
+        cg_op_env(c, OP_put_env, 0, (uint32_t)lay.deco_slot);
+    }
     uint32_t shared_key = 0;
     for (uint32_t i = 0; i < ne && !c->unit->failed; i++) {
         const jsast_node *e = cls->elements.items[i];
         cg_pos(c, e);
         int st = elem_static(e);
+        const jsast_list *dl = decorated ? el_decos(cls, e) : NULL;
+        if (dl) {
+            /* an element's decorators are evaluated before its key */
+            emit_deco_array(c, dl);
+            cg_op_u16(c, OP_put_loc, (uint32_t)deco_tmp);
+        }
+        if (e->kind == JSAST_METHOD && dl) {
+            const jsast_node *k = e->u.method.key;
+            jsast_function *fn = e->u.method.value->u.func.fn;
+            int kind = e->u.method.kind == JSAST_METHOD_GET ? 1 : e->u.method.kind == JSAST_METHOD_SET ? 2 : 0;
+            int fl = (kind + 1) | (st ? DK_STATIC : 0);
+            /* [ctor proto] -> [.. home key] */
+            if (st) cg_emit(c, OP_swap);
+            if (k->kind == JSAST_PRIVATE_NAME) {
+                jsast_private_name *pr = k->u.priv.decl;
+                fl |= DK_PRIVATE;
+                cg_op_env(c, OP_get_env, 0, (uint32_t)(lay.priv_base + (pr ? pr->index : 0)));
+            } else if (e->flags & JSAST_F_COMPUTED) {
+                cg_expr(c, k);
+                cg_emit(c, OP_to_propkey);
+            } else {
+                const jsast_str *kn = k->kind == JSAST_IDENT ? k->u.ident.name : k->kind == JSAST_STRING ? k->u.str.value : NULL;
+                cg_op_u32(c, OP_push_const, kn ? cg_atom(c, kn) : cg_static_key(c, k));
+            }
+            /* the undecorated function: home object and name as usual */
+            cg_emit(c, OP_over);
+            cg_emit_closure(c, fn, NULL);
+            cg_emit(c, OP_set_home);
+            cg_emit(c, OP_nip);
+            cg_op_u8(c, OP_set_name_c, (uint32_t)kind);
+            cg_op_u16(c, OP_put_loc, (uint32_t)deco_fn);
+            /* [.. home key] -> [.. home key state decos key fn] -> [.. home key fn'] */
+            cg_emit(c, OP_dup);
+            cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
+            cg_emit(c, OP_swap);
+            cg_op_u16(c, OP_get_loc, (uint32_t)deco_tmp);
+            cg_emit(c, OP_swap);
+            cg_op_u16(c, OP_get_loc, (uint32_t)deco_fn);
+            cg_op_env(c, OP_deco_elem, (uint32_t)fl, 0);
+            if (k->kind == JSAST_PRIVATE_NAME) {
+                /* kept in the class environment; installed per object */
+                cg_op_env(c, OP_put_env, 0, (uint32_t)lay.fn_slot[i]);
+                cg_emit(c, OP_drop);
+            } else {
+                cg_op_u8(c, OP_def_method_c, (uint32_t)(kind | 8));
+            }
+            if (st) cg_emit(c, OP_swap);
+            continue;
+        }
         if (e->kind == JSAST_METHOD) {
             const jsast_node *k = e->u.method.key;
             jsast_function *fn = e->u.method.value->u.func.fn;
@@ -338,6 +457,27 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
                 cg_emit(c, OP_nip);
                 cg_op_env(c, OP_put_env, 0, lay.fn_slot[i]);
             }
+            if (dl) {
+                /* decorators see undefined; what they return transforms the
+                 * initial value (field_list_slot) */
+                const jsast_node *k = e->u.field.key;
+                int fl = DK_FIELD | (st ? DK_STATIC : 0);
+                cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
+                cg_op_u16(c, OP_get_loc, (uint32_t)deco_tmp);
+                if (k->kind == JSAST_PRIVATE_NAME) {
+                    jsast_private_name *pr = k->u.priv.decl;
+                    fl |= DK_PRIVATE;
+                    cg_op_env(c, OP_get_env, 0, (uint32_t)(lay.priv_base + (pr ? pr->index : 0)));
+                } else if (lay.key_slot[i] >= 0) {
+                    cg_op_env(c, OP_get_env, 0, (uint32_t)lay.key_slot[i]);
+                } else {
+                    const jsast_str *kn = k->kind == JSAST_IDENT ? k->u.ident.name : k->kind == JSAST_STRING ? k->u.str.value : NULL;
+                    cg_op_u32(c, OP_push_const, kn ? cg_atom(c, kn) : cg_static_key(c, k));
+                }
+                cg_emit(c, OP_undef);
+                cg_op_env(c, OP_deco_elem, (uint32_t)fl, (uint32_t)field_list_slot(cls, e));
+                cg_emit(c, OP_drop);
+            }
             continue;
         }
         if (e->kind == JSAST_STATIC_BLOCK) {
@@ -348,9 +488,21 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
             cg_op_env(c, OP_put_env, 0, lay.fn_slot[i]);
         }
     }
+    if (decorated) {
+        /* class decorators, after every element's: [ctor proto] stays, the
+         * class they produce goes to deco_res */
+        cg_emit(c, OP_over);
+        cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
+        cg_op_u16(c, OP_get_loc, (uint32_t)class_decos);
+        if (name) cg_op_u32(c, OP_push_const, cg_atom(c, name));
+        else cg_emit(c, OP_undef);
+        cg_emit(c, OP_deco_class);
+        cg_op_u16(c, OP_put_loc, (uint32_t)deco_res);
+    }
     /* the inner name binding */
     if (cls->inner) {
-        cg_emit(c, OP_over);
+        if (decorated) cg_op_u16(c, OP_get_loc, (uint32_t)deco_res);
+        else cg_emit(c, OP_over);
         cg_put_binding_b(c, cls->inner, cls->inner->name, 1, 0, 0);
     }
     for (int side = 0; side < 2 && !c->unit->failed; side++) {
@@ -361,13 +513,33 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
         emit_initializer(&f, cls, &lay, side);
         js_function_bc *ib = synth_end(&f);
         if (!ib) { c->unit->failed = 1; break; }
+        if (side == 1 && decorated) {
+            /* static addInitializer initializers run before static fields */
+            cg_emit(c, OP_over);
+            cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
+            cg_op_u8(c, OP_deco_run, 1);
+        }
         /* [ctor proto] -> [proto ctor] init */
         cg_emit(c, OP_swap);
         cg_op_u32(c, OP_closure, cg_const(c, jsv_cell(ib)));
         cg_op_u8(c, OP_set_fields, side);
         cg_emit(c, OP_swap);
     }
-    cg_emit(c, OP_drop);
+    if (decorated) {
+        if (!needs_initializer(cls, 1)) {
+            cg_emit(c, OP_over);
+            cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
+            cg_op_u8(c, OP_deco_run, 1);
+        }
+        /* the class's own initializers, on the decorated class */
+        cg_op_u16(c, OP_get_loc, (uint32_t)deco_res);
+        cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
+        cg_op_u8(c, OP_deco_run, 3);
+        cg_emit(c, OP_drop);
+        cg_emit(c, OP_drop);
+        cg_op_u16(c, OP_get_loc, (uint32_t)deco_res);
+    } else
+        cg_emit(c, OP_drop);
     if (has_env) cg_pop_block(c, &sb);
     if (cs) cg_leave_scope(c, cs);
     c->scope = saved_scope;
