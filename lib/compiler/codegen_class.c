@@ -27,12 +27,12 @@ static const jsast_list *el_decos(const jsast_class *cls, const jsast_node *e)
 }
 
 /* The state index of a decorated field's initializer list (after the four
- * fixed slots of the state). */
+ * fixed slots of the state); its addInitializer list follows it. */
 static int field_list_slot(const jsast_class *cls, const jsast_node *e)
 {
     int n = 4;
     for (uint32_t i = 0; i < cls->nel_decos && cls->el_decos[i].el != e; i++)
-        if (cls->el_decos[i].el->kind == JSAST_FIELD) n++;
+        if (cls->el_decos[i].el->kind == JSAST_FIELD) n += 2;
     return n;
 }
 
@@ -169,7 +169,7 @@ static void emit_initializer(cg_func *f, jsast_class *cls, class_layout *lay, in
          * before the fields */
         cg_emit(f, OP_push_this);
         cg_op_env(f, OP_get_env, d, lay->deco_slot);
-        cg_op_u8(f, OP_deco_run, 2);
+        cg_op_u16(f, OP_deco_run, 2);
     }
     /* fields and static blocks in order */
     for (uint32_t i = 0; i < cls->elements.count; i++) {
@@ -215,6 +215,11 @@ static void emit_initializer(cg_func *f, jsast_class *cls, class_layout *lay, in
             cg_emit(f, OP_get_elem);
             cg_emit(f, OP_swap);
             cg_emit(f, OP_deco_inits);
+            cg_emit(f, OP_def_field_this);
+            cg_emit(f, OP_push_this);
+            cg_op_env(f, OP_get_env, d, lay->deco_slot);
+            cg_op_u16(f, OP_deco_run, (uint32_t)(field_list_slot(cls, e) + 1));
+            continue;
         }
         cg_emit(f, OP_def_field_this);
     }
@@ -234,6 +239,65 @@ static int needs_initializer(jsast_class *cls, int want_static)
     return 0;
 }
 
+/* Pushes the key a decorated element's context names: its private name, the
+ * computed key (env slot or local kl), or the literal key. */
+static void emit_deco_key(cg_func *c, jsast_class *cls, class_layout *lay, uint32_t i, int kl)
+{
+    const jsast_node *e = cls->elements.items[i];
+    const jsast_node *k = e->kind == JSAST_METHOD ? e->u.method.key : e->u.field.key;
+    if (k->kind == JSAST_PRIVATE_NAME) {
+        jsast_private_name *pr = k->u.priv.decl;
+        cg_op_env(c, OP_get_env, 0, (uint32_t)(lay->priv_base + (pr ? pr->index : 0)));
+    } else if (kl >= 0) {
+        cg_op_u16(c, OP_get_loc, (uint32_t)kl);
+    } else if (lay->key_slot[i] >= 0) {
+        cg_op_env(c, OP_get_env, 0, (uint32_t)lay->key_slot[i]);
+    } else {
+        const jsast_str *kn = k->kind == JSAST_IDENT ? k->u.ident.name : k->kind == JSAST_STRING ? k->u.str.value : NULL;
+        cg_op_u32(c, OP_push_const, kn ? cg_atom(c, kn) : cg_static_key(c, k));
+    }
+}
+
+/* Applies one element's decorators (decorators.c): [ctor proto] unchanged.
+ * Methods, getters and setters are redefined with what the decorators
+ * return; a field's decorators leave initializer lists in the state. */
+static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint32_t i, int dl, int fl_loc, int kl)
+{
+    const jsast_node *e = cls->elements.items[i];
+    int st = elem_static(e);
+    int fl = st ? DK_STATIC : 0;
+    if (e->kind == JSAST_FIELD) {
+        fl |= DK_FIELD | (e->u.field.key->kind == JSAST_PRIVATE_NAME ? DK_PRIVATE : 0);
+        cg_op_env(c, OP_get_env, 0, (uint32_t)lay->deco_slot);
+        cg_op_u16(c, OP_get_loc, (uint32_t)dl);
+        emit_deco_key(c, cls, lay, i, -1);
+        cg_emit(c, OP_undef);
+        cg_op_env(c, OP_deco_elem, (uint32_t)fl, (uint32_t)field_list_slot(cls, e));
+        cg_emit(c, OP_drop);
+        return;
+    }
+    int kind = e->u.method.kind == JSAST_METHOD_GET ? 1 : e->u.method.kind == JSAST_METHOD_SET ? 2 : 0;
+    int priv = e->u.method.key->kind == JSAST_PRIVATE_NAME;
+    fl |= (kind + 1) | (priv ? DK_PRIVATE : 0);
+    /* [ctor proto] -> [.. home key state decos key fn] -> [.. home key fn'] */
+    cg_emit(c, st ? OP_over : OP_dup);
+    emit_deco_key(c, cls, lay, i, kl);
+    cg_emit(c, OP_dup);
+    cg_op_env(c, OP_get_env, 0, (uint32_t)lay->deco_slot);
+    cg_emit(c, OP_swap);
+    cg_op_u16(c, OP_get_loc, (uint32_t)dl);
+    cg_emit(c, OP_swap);
+    cg_op_u16(c, OP_get_loc, (uint32_t)fl_loc);
+    cg_op_env(c, OP_deco_elem, (uint32_t)fl, 0);
+    if (priv) {
+        /* kept in the class environment; installed per object */
+        cg_op_env(c, OP_put_env, 0, (uint32_t)lay->fn_slot[i]);
+        cg_emit(c, OP_drop);
+    } else
+        cg_op_u8(c, OP_def_method_c, (uint32_t)(kind | 8));
+    cg_emit(c, OP_drop);
+}
+
 void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
 {
     if (c->unit->failed) return;
@@ -242,18 +306,18 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     memset(&lay, 0, sizeof lay);
     lay.fn_slot = malloc((ne + 1) * sizeof(int));
     lay.key_slot = malloc((ne + 1) * sizeof(int));
-    if (!lay.fn_slot || !lay.key_slot) { free(lay.fn_slot); free(lay.key_slot); cg_fail_oom(c); return; }
+    int *dloc = malloc((3 * ne + 1) * sizeof(int)), *floc = dloc + ne, *kloc = dloc + 2 * ne;
+    if (!lay.fn_slot || !lay.key_slot || !dloc) { free(lay.fn_slot); free(lay.key_slot); free(dloc); cg_fail_oom(c); return; }
+    for (uint32_t i = 0; i < 3 * ne; i++) dloc[i] = -1;
     int extra = (int)cls->nprivates;
     int decorated = cls->decorators.count || cls->nel_decos;
-    int class_decos = -1, deco_tmp = -1, deco_fn = -1, deco_res = -1;
+    int class_decos = -1, deco_res = -1;
     lay.deco_slot = -1;
     if (decorated) {
         /* class decorators are evaluated first, outside the class scope */
         emit_deco_array(c, &cls->decorators);
         class_decos = (int)cg_new_local(c, NULL);
         cg_op_u16(c, OP_put_loc, (uint32_t)class_decos);
-        deco_tmp = (int)cg_new_local(c, NULL);
-        deco_fn = (int)cg_new_local(c, NULL);
         deco_res = (int)cg_new_local(c, NULL);
         lay.deco_slot = extra++;
     }
@@ -300,12 +364,12 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
         uint32_t fl = JSFB_CLASS_CTOR | JSFB_CONSTRUCTOR | JSFB_METHOD | JSFB_STRICT | JSFB_DEFAULT_CTOR;
         if (cls->heritage) fl |= JSFB_DERIVED | JSFB_NEEDS_THIS_BOX;
         synth_begin(c, &f, fl);
-        if (c->unit->failed) { free(lay.fn_slot); free(lay.key_slot); return; }
+        if (c->unit->failed) { free(lay.fn_slot); free(lay.key_slot); free(dloc); return; }
         cg_emit(&f, OP_return_undef);
         cbc = synth_end(&f);
         if (cbc && cls->node) { cbc->line = cls->node->line; cbc->col = cls->node->col; }
     }
-    if (!cbc) { c->unit->failed = 1; free(lay.fn_slot); free(lay.key_slot); return; }
+    if (!cbc) { c->unit->failed = 1; free(lay.fn_slot); free(lay.key_slot); free(dloc); return; }
     if (name) cbc->name = cg_atom_value(c, name);
     else cbc->name = jsrt_atom_value(c->unit->t, JS_ATOM_empty);
     cbc->src_start = cls->src_start;
@@ -334,43 +398,36 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
         if (dl) {
             /* an element's decorators are evaluated before its key */
             emit_deco_array(c, dl);
-            cg_op_u16(c, OP_put_loc, (uint32_t)deco_tmp);
+            dloc[i] = (int)cg_new_local(c, NULL);
+            cg_op_u16(c, OP_put_loc, (uint32_t)dloc[i]);
         }
         if (e->kind == JSAST_METHOD && dl) {
+            /* defined now with the undecorated function (property order);
+             * the decorators run after every element (emit_decorate) */
             const jsast_node *k = e->u.method.key;
             jsast_function *fn = e->u.method.value->u.func.fn;
             int kind = e->u.method.kind == JSAST_METHOD_GET ? 1 : e->u.method.kind == JSAST_METHOD_SET ? 2 : 0;
-            int fl = (kind + 1) | (st ? DK_STATIC : 0);
-            /* [ctor proto] -> [.. home key] */
             if (st) cg_emit(c, OP_swap);
-            if (k->kind == JSAST_PRIVATE_NAME) {
-                jsast_private_name *pr = k->u.priv.decl;
-                fl |= DK_PRIVATE;
-                cg_op_env(c, OP_get_env, 0, (uint32_t)(lay.priv_base + (pr ? pr->index : 0)));
-            } else if (e->flags & JSAST_F_COMPUTED) {
+            if (e->flags & JSAST_F_COMPUTED) {
                 cg_expr(c, k);
                 cg_emit(c, OP_to_propkey);
-            } else {
-                const jsast_str *kn = k->kind == JSAST_IDENT ? k->u.ident.name : k->kind == JSAST_STRING ? k->u.str.value : NULL;
-                cg_op_u32(c, OP_push_const, kn ? cg_atom(c, kn) : cg_static_key(c, k));
-            }
-            /* the undecorated function: home object and name as usual */
+                kloc[i] = (int)cg_new_local(c, NULL);
+                cg_emit(c, OP_dup);
+                cg_op_u16(c, OP_put_loc, (uint32_t)kloc[i]);
+            } else if (k->kind == JSAST_PRIVATE_NAME) {
+                cg_op_u32(c, OP_push_const, cg_priv_atom(c, k->u.priv.name, NULL));
+            } else
+                emit_deco_key(c, cls, &lay, i, -1);
+            /* [.. home key] -> [.. home key fn]: home object and name as usual */
             cg_emit(c, OP_over);
             cg_emit_closure(c, fn, NULL);
             cg_emit(c, OP_set_home);
             cg_emit(c, OP_nip);
             cg_op_u8(c, OP_set_name_c, (uint32_t)kind);
-            cg_op_u16(c, OP_put_loc, (uint32_t)deco_fn);
-            /* [.. home key] -> [.. home key state decos key fn] -> [.. home key fn'] */
+            floc[i] = (int)cg_new_local(c, NULL);
             cg_emit(c, OP_dup);
-            cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
-            cg_emit(c, OP_swap);
-            cg_op_u16(c, OP_get_loc, (uint32_t)deco_tmp);
-            cg_emit(c, OP_swap);
-            cg_op_u16(c, OP_get_loc, (uint32_t)deco_fn);
-            cg_op_env(c, OP_deco_elem, (uint32_t)fl, 0);
+            cg_op_u16(c, OP_put_loc, (uint32_t)floc[i]);
             if (k->kind == JSAST_PRIVATE_NAME) {
-                /* kept in the class environment; installed per object */
                 cg_op_env(c, OP_put_env, 0, (uint32_t)lay.fn_slot[i]);
                 cg_emit(c, OP_drop);
             } else {
@@ -457,27 +514,6 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
                 cg_emit(c, OP_nip);
                 cg_op_env(c, OP_put_env, 0, lay.fn_slot[i]);
             }
-            if (dl) {
-                /* decorators see undefined; what they return transforms the
-                 * initial value (field_list_slot) */
-                const jsast_node *k = e->u.field.key;
-                int fl = DK_FIELD | (st ? DK_STATIC : 0);
-                cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
-                cg_op_u16(c, OP_get_loc, (uint32_t)deco_tmp);
-                if (k->kind == JSAST_PRIVATE_NAME) {
-                    jsast_private_name *pr = k->u.priv.decl;
-                    fl |= DK_PRIVATE;
-                    cg_op_env(c, OP_get_env, 0, (uint32_t)(lay.priv_base + (pr ? pr->index : 0)));
-                } else if (lay.key_slot[i] >= 0) {
-                    cg_op_env(c, OP_get_env, 0, (uint32_t)lay.key_slot[i]);
-                } else {
-                    const jsast_str *kn = k->kind == JSAST_IDENT ? k->u.ident.name : k->kind == JSAST_STRING ? k->u.str.value : NULL;
-                    cg_op_u32(c, OP_push_const, kn ? cg_atom(c, kn) : cg_static_key(c, k));
-                }
-                cg_emit(c, OP_undef);
-                cg_op_env(c, OP_deco_elem, (uint32_t)fl, (uint32_t)field_list_slot(cls, e));
-                cg_emit(c, OP_drop);
-            }
             continue;
         }
         if (e->kind == JSAST_STATIC_BLOCK) {
@@ -489,6 +525,15 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
         }
     }
     if (decorated) {
+        /* element decorators: static methods and accessors, instance ones,
+         * static fields, instance fields (each group in source order) */
+        for (int pass = 0; pass < 4 && !c->unit->failed; pass++)
+            for (uint32_t i = 0; i < ne; i++) {
+                const jsast_node *e = cls->elements.items[i];
+                if (dloc[i] < 0 || (e->kind == JSAST_FIELD) != (pass >= 2) || elem_static(e) != !(pass & 1))
+                    continue;
+                emit_decorate(c, cls, &lay, i, dloc[i], floc[i], kloc[i]);
+            }
         /* class decorators, after every element's: [ctor proto] stays, the
          * class they produce goes to deco_res */
         cg_emit(c, OP_over);
@@ -517,7 +562,7 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
             /* static addInitializer initializers run before static fields */
             cg_emit(c, OP_over);
             cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
-            cg_op_u8(c, OP_deco_run, 1);
+            cg_op_u16(c, OP_deco_run, 1);
         }
         /* [ctor proto] -> [proto ctor] init */
         cg_emit(c, OP_swap);
@@ -529,12 +574,12 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
         if (!needs_initializer(cls, 1)) {
             cg_emit(c, OP_over);
             cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
-            cg_op_u8(c, OP_deco_run, 1);
+            cg_op_u16(c, OP_deco_run, 1);
         }
         /* the class's own initializers, on the decorated class */
         cg_op_u16(c, OP_get_loc, (uint32_t)deco_res);
         cg_op_env(c, OP_get_env, 0, (uint32_t)lay.deco_slot);
-        cg_op_u8(c, OP_deco_run, 3);
+        cg_op_u16(c, OP_deco_run, 3);
         cg_emit(c, OP_drop);
         cg_emit(c, OP_drop);
         cg_op_u16(c, OP_get_loc, (uint32_t)deco_res);
@@ -545,4 +590,5 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     c->scope = saved_scope;
     free(lay.fn_slot);
     free(lay.key_slot);
+    free(dloc);
 }

@@ -11,8 +11,10 @@
 #include "interp.h"
 #include "vm.h"
 
-/* The state is an internal Array: these slots, then one initializer list per
- * decorated field (slot numbers chosen by the compiler). */
+/* The state is an internal Array: these slots, then two lists per decorated
+ * field (slot numbers chosen by the compiler): the initializers its decorators
+ * returned, and what addInitializer added (run right after the field is
+ * defined). */
 enum { ST_METADATA, ST_STATIC_INITS, ST_INSTANCE_INITS, ST_CLASS_INITS };
 
 /* decoration kinds (low bits of the compiler's flags) */
@@ -173,10 +175,16 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
     int kind = flags & 7;
     jsv name = context_name(t, key, flags);
     if (name == JSV_EXCEPTION) return name;
-    jsv list = state_slot(t, state, (flags & DK_STATIC) ? ST_STATIC_INITS : ST_INSTANCE_INITS);
-    if (list == JSV_EXCEPTION) return list;
-    js_object *inits = NULL;
-    if (kind == DK_FIELD && !(inits = jsobj_new_array(t, 0))) return jsvm_throw_out_of_memory(t);
+    jsv list;
+    js_object *inits = NULL, *extras = NULL;
+    if (kind == DK_FIELD) {
+        if (!(inits = jsobj_new_array(t, 0)) || !(extras = jsobj_new_array(t, 0)))
+            return jsvm_throw_out_of_memory(t);
+        list = jsv_object(extras);
+    } else {
+        list = state_slot(t, state, (flags & DK_STATIC) ? ST_STATIC_INITS : ST_INSTANCE_INITS);
+        if (list == JSV_EXCEPTION) return list;
+    }
     jsv n = jsobj_get_value(t, decos, akey(t, JS_ATOM_length));
     if (n == JSV_EXCEPTION) return n;
     for (int i = jsv_get_int(n) - 1; i >= 0; i--) {
@@ -212,7 +220,16 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
             value = r;
     }
     if (kind == DK_FIELD) {
-        if (jsobj_set_index(t, JSV_OBJ(state), (uint32_t)slot, jsv_object(inits), JS_THROW) < 0) return JSV_EXCEPTION;
+        /* the spec prepends each one: `@a @b x = v` initializes with b(a(v)) */
+        uint32_t n = inits->elen;
+        for (uint32_t i = 0; i < n / 2; i++) {
+            jsv tmp = inits->elems[i];
+            inits->elems[i] = inits->elems[n - 1 - i];
+            inits->elems[n - 1 - i] = tmp;
+        }
+        if (jsobj_set_index(t, JSV_OBJ(state), (uint32_t)slot, jsv_object(inits), JS_THROW) < 0 ||
+            jsobj_set_index(t, JSV_OBJ(state), (uint32_t)slot + 1, jsv_object(extras), JS_THROW) < 0)
+            return JSV_EXCEPTION;
         return JSV_UNDEFINED;
     }
     return value;

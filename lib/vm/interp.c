@@ -1263,10 +1263,13 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         sp[-3] = v;
         sp -= 2;
         NEXT();
-    CASE(deco_run)
-        CHECKI(jsdeco_run_inits(t, sp[-2], sp[-1], *pc++));
+    CASE(deco_run) {
+        uint16_t which = rd16(pc);
+        pc += 2;
+        CHECKI(jsdeco_run_inits(t, sp[-2], sp[-1], which));
         sp -= 2;
         NEXT();
+    }
     CASE(def_field_this) {
         jsv th = f->this_box ? f->this_box->vars[0] : f->this_val;
         jsv k = sp[-2];
