@@ -381,6 +381,7 @@ struct jsast_private_name {
 typedef struct jsast_deco_el {
     jsast_node *el;
     jsast_list decos;
+    jsast_node *storage;        /* auto-accessor: its storage FIELD (the setter follows el), else NULL */
 } jsast_deco_el;
 
 struct jsast_class {

@@ -18,22 +18,32 @@ typedef struct {
     int deco_slot;      /* env slot of the decoration state (decorators.c), or -1 */
 } class_layout;
 
-/* Decorators: the element's list, or NULL. */
-static const jsast_list *el_decos(const jsast_class *cls, const jsast_node *e)
+static const jsast_deco_el *deco_rec(const jsast_class *cls, const jsast_node *e)
 {
     for (uint32_t i = 0; i < cls->nel_decos; i++)
-        if (cls->el_decos[i].el == e) return &cls->el_decos[i].decos;
+        if (cls->el_decos[i].el == e) return &cls->el_decos[i];
     return NULL;
 }
 
-/* The state index of a decorated field's initializer list (after the four
- * fixed slots of the state); its addInitializer list follows it. */
+/* The state index of a decorated field's (or auto-accessor's) initializer
+ * list, after the four fixed slots of the state; its addInitializer list
+ * follows it. */
 static int field_list_slot(const jsast_class *cls, const jsast_node *e)
 {
     int n = 4;
     for (uint32_t i = 0; i < cls->nel_decos && cls->el_decos[i].el != e; i++)
-        if (cls->el_decos[i].el->kind == JSAST_FIELD) n += 2;
+        if (cls->el_decos[i].el->kind == JSAST_FIELD || cls->el_decos[i].storage) n += 2;
     return n;
+}
+
+/* For a field: the slot of its initializer lists, or -1 when undecorated
+ * (the storage field of a decorated auto-accessor takes the accessor's). */
+static int field_slot_of(const jsast_class *cls, const jsast_node *e)
+{
+    for (uint32_t i = 0; i < cls->nel_decos; i++)
+        if (cls->el_decos[i].el == e || cls->el_decos[i].storage == e)
+            return field_list_slot(cls, cls->el_decos[i].el);
+    return -1;
 }
 
 /* Evaluates decorator expressions, in order, into a new array on the stack. */
@@ -47,7 +57,7 @@ static void emit_deco_array(cg_func *c, const jsast_list *l)
 }
 
 /* decorators.c flags */
-enum { DK_METHOD = 1, DK_GETTER, DK_SETTER, DK_FIELD, DK_STATIC = 8, DK_PRIVATE = 16 };
+enum { DK_METHOD = 1, DK_GETTER, DK_SETTER, DK_FIELD, DK_ACCESSOR, DK_STATIC = 8, DK_PRIVATE = 16 };
 
 uint32_t cg_priv_atom(cg_func *c, const jsast_str *name, const char *prefix)
 {
@@ -206,19 +216,20 @@ static void emit_initializer(cg_func *f, jsast_class *cls, class_layout *lay, in
         } else {
             cg_emit(f, OP_undef);
         }
-        if (lay->deco_slot >= 0 && el_decos(cls, e)) {
+        int fslot = lay->deco_slot >= 0 ? field_slot_of(cls, e) : -1;
+        if (fslot >= 0) {
             /* [key value] -> [key value'] through the decorators' initializers */
             cg_emit(f, OP_push_this);
             cg_emit(f, OP_swap);
             cg_op_env(f, OP_get_env, d, lay->deco_slot);
-            cg_op_u32(f, OP_push_i32, (uint32_t) field_list_slot(cls, e));
+            cg_op_u32(f, OP_push_i32, (uint32_t)fslot);
             cg_emit(f, OP_get_elem);
             cg_emit(f, OP_swap);
             cg_emit(f, OP_deco_inits);
             cg_emit(f, OP_def_field_this);
             cg_emit(f, OP_push_this);
             cg_op_env(f, OP_get_env, d, lay->deco_slot);
-            cg_op_u16(f, OP_deco_run, (uint32_t)(field_list_slot(cls, e) + 1));
+            cg_op_u16(f, OP_deco_run, (uint32_t)(fslot + 1));
             continue;
         }
         cg_emit(f, OP_def_field_this);
@@ -261,7 +272,7 @@ static void emit_deco_key(cg_func *c, jsast_class *cls, class_layout *lay, uint3
 /* Applies one element's decorators (decorators.c): [ctor proto] unchanged.
  * Methods, getters and setters are redefined with what the decorators
  * return; a field's decorators leave initializer lists in the state. */
-static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint32_t i, int dl, int fl_loc, int kl)
+static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint32_t i, int dl, const int *floc, int kl)
 {
     const jsast_node *e = cls->elements.items[i];
     int st = elem_static(e);
@@ -278,6 +289,48 @@ static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint3
     }
     int kind = e->u.method.kind == JSAST_METHOD_GET ? 1 : e->u.method.kind == JSAST_METHOD_SET ? 2 : 0;
     int priv = e->u.method.key->kind == JSAST_PRIVATE_NAME;
+    const jsast_deco_el *rec = deco_rec(cls, e);
+    if (rec && rec->storage) {
+        /* auto-accessor: [get, set] in, [get', set'] out (element i + 1 is the setter) */
+        int fs = field_list_slot(cls, e);
+        fl |= DK_ACCESSOR | (priv ? DK_PRIVATE : 0);
+        cg_emit(c, st ? OP_over : OP_dup);
+        emit_deco_key(c, cls, lay, i, kl);
+        cg_emit(c, OP_dup);
+        cg_op_env(c, OP_get_env, 0, (uint32_t)lay->deco_slot);
+        cg_emit(c, OP_swap);
+        cg_op_u16(c, OP_get_loc, (uint32_t)dl);
+        cg_emit(c, OP_swap);
+        cg_emit(c, OP_array);
+        for (int j = 0; j < 2; j++) {
+            if (priv) cg_op_env(c, OP_get_env, 0, (uint32_t)lay->fn_slot[i + j]);
+            else cg_op_u16(c, OP_get_loc, (uint32_t)floc[i + j]);
+            cg_emit(c, OP_append);
+        }
+        cg_op_env(c, OP_deco_elem, (uint32_t)fl, (uint32_t)fs);
+        cg_op_u16(c, OP_put_loc, (uint32_t)floc[i]);
+        /* [.. home key] */
+        if (priv) {
+            cg_emit(c, OP_drop);
+            cg_emit(c, OP_drop);
+            for (int j = 0; j < 2; j++) {
+                cg_op_u16(c, OP_get_loc, (uint32_t)floc[i]);
+                cg_op_u32(c, OP_push_i32, (uint32_t)j);
+                cg_emit(c, OP_get_elem);
+                cg_op_env(c, OP_put_env, 0, (uint32_t)lay->fn_slot[i + j]);
+            }
+            return;
+        }
+        for (int j = 0; j < 2; j++) {
+            if (j) emit_deco_key(c, cls, lay, i, kl);
+            cg_op_u16(c, OP_get_loc, (uint32_t)floc[i]);
+            cg_op_u32(c, OP_push_i32, (uint32_t)j);
+            cg_emit(c, OP_get_elem);
+            cg_op_u8(c, OP_def_method_c, (uint32_t)((j + 1) | 8));
+        }
+        cg_emit(c, OP_drop);
+        return;
+    }
     fl |= (kind + 1) | (priv ? DK_PRIVATE : 0);
     /* [ctor proto] -> [.. home key state decos key fn] -> [.. home key fn'] */
     cg_emit(c, st ? OP_over : OP_dup);
@@ -287,7 +340,7 @@ static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint3
     cg_emit(c, OP_swap);
     cg_op_u16(c, OP_get_loc, (uint32_t)dl);
     cg_emit(c, OP_swap);
-    cg_op_u16(c, OP_get_loc, (uint32_t)fl_loc);
+    cg_op_u16(c, OP_get_loc, (uint32_t)floc[i]);
     cg_op_env(c, OP_deco_elem, (uint32_t)fl, 0);
     if (priv) {
         /* kept in the class environment; installed per object */
@@ -309,6 +362,15 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
     int *dloc = malloc((3 * ne + 1) * sizeof(int)), *floc = dloc + ne, *kloc = dloc + 2 * ne;
     if (!lay.fn_slot || !lay.key_slot || !dloc) { free(lay.fn_slot); free(lay.key_slot); free(dloc); cg_fail_oom(c); return; }
     for (uint32_t i = 0; i < 3 * ne; i++) dloc[i] = -1;
+    for (uint32_t i = 0; i < cls->nel_decos; i++) {
+        /* a decorated auto-accessor's getter and setter, kept for its decorators */
+        if (!cls->el_decos[i].storage) continue;
+        for (uint32_t j = 0; j + 1 < ne; j++)
+            if (cls->elements.items[j] == cls->el_decos[i].el) {
+                floc[j] = (int)cg_new_local(c, NULL);
+                floc[j + 1] = (int)cg_new_local(c, NULL);
+            }
+    }
     int extra = (int)cls->nprivates;
     int decorated = cls->decorators.count || cls->nel_decos;
     int class_decos = -1, deco_res = -1;
@@ -394,14 +456,15 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
         const jsast_node *e = cls->elements.items[i];
         cg_pos(c, e);
         int st = elem_static(e);
-        const jsast_list *dl = decorated ? el_decos(cls, e) : NULL;
+        const jsast_deco_el *rec = decorated ? deco_rec(cls, e) : NULL;
+        const jsast_list *dl = rec ? &rec->decos : NULL;
         if (dl) {
             /* an element's decorators are evaluated before its key */
             emit_deco_array(c, dl);
             dloc[i] = (int)cg_new_local(c, NULL);
             cg_op_u16(c, OP_put_loc, (uint32_t)dloc[i]);
         }
-        if (e->kind == JSAST_METHOD && dl) {
+        if (e->kind == JSAST_METHOD && dl && !rec->storage) {
             /* defined now with the undecorated function (property order);
              * the decorators run after every element (emit_decorate) */
             const jsast_node *k = e->u.method.key;
@@ -474,10 +537,19 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
                     }
                 }
                 cg_emit_closure(c, fn, NULL);
+                if (floc[i] >= 0) {
+                    cg_emit(c, OP_dup);
+                    cg_op_u16(c, OP_put_loc, (uint32_t)floc[i]);
+                }
                 cg_op_u8(c, OP_def_method_c, kind | 16);
+                if (rec && rec->storage) kloc[i] = (int)shared_key;
             } else {
                 const jsast_str *kn = k->kind == JSAST_IDENT ? k->u.ident.name : k->kind == JSAST_STRING ? k->u.str.value : NULL;
                 cg_emit_closure(c, fn, kind ? NULL : kn);
+                if (floc[i] >= 0) {
+                    cg_emit(c, OP_dup);
+                    cg_op_u16(c, OP_put_loc, (uint32_t)floc[i]);
+                }
                 uint32_t key;
                 if (kn) key = cg_atom(c, kn);
                 else key = cg_static_key(c, k);
@@ -532,7 +604,7 @@ void cg_class(cg_func *c, jsast_class *cls, const jsast_str *name_hint)
                 const jsast_node *e = cls->elements.items[i];
                 if (dloc[i] < 0 || (e->kind == JSAST_FIELD) != (pass >= 2) || elem_static(e) != !(pass & 1))
                     continue;
-                emit_decorate(c, cls, &lay, i, dloc[i], floc[i], kloc[i]);
+                emit_decorate(c, cls, &lay, i, dloc[i], floc, kloc[i]);
             }
         /* class decorators, after every element's: [ctor proto] stays, the
          * class they produce goes to deco_res */

@@ -149,6 +149,7 @@ static void add_el_decos(jsparser *p, jsast_class *cls, uint32_t *cap, jsast_nod
     }
     cls->el_decos[cls->nel_decos].el = el;
     cls->el_decos[cls->nel_decos].decos = decos;
+    cls->el_decos[cls->nel_decos].storage = NULL;
     cls->nel_decos++;
 }
 
@@ -398,9 +399,12 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
             int t = jsp_peek(p, &nt);
             if (!ends_class_key(t) && !nt.nl_before) {
                 jsp_next(p);
-                if (decos.count)
-                    jslex_error_at(p, decos.items[0]->start, "Decorators on auto-accessors are not supported yet");
                 parse_auto_accessor(p, &cc, cls, is_static, &el_start);
+                if (decos.count) {
+                    /* pushed: storage field, getter, setter */
+                    add_el_decos(p, cls, &decos_cap, p->stk[p->stk_len - 2], decos);
+                    cls->el_decos[cls->nel_decos - 1].storage = p->stk[p->stk_len - 3];
+                }
                 continue;
             }
         }

@@ -18,7 +18,7 @@
 enum { ST_METADATA, ST_STATIC_INITS, ST_INSTANCE_INITS, ST_CLASS_INITS };
 
 /* decoration kinds (low bits of the compiler's flags) */
-enum { DK_METHOD = 1, DK_GETTER, DK_SETTER, DK_FIELD };
+enum { DK_METHOD = 1, DK_GETTER, DK_SETTER, DK_FIELD, DK_ACCESSOR };
 #define DK_STATIC  8
 #define DK_PRIVATE 16
 
@@ -171,13 +171,21 @@ static jsv context_name(js_thread *t, jsv key, int flags)
 
 jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int flags, int slot)
 {
-    static const char *const kinds[] = { "", "method", "getter", "setter", "field" };
+    static const char *const kinds[] = { "", "method", "getter", "setter", "field", "accessor" };
     int kind = flags & 7;
     jsv name = context_name(t, key, flags);
     if (name == JSV_EXCEPTION) return name;
     jsv list;
     js_object *inits = NULL, *extras = NULL;
-    if (kind == DK_FIELD) {
+    int has_inits = kind == DK_FIELD || kind == DK_ACCESSOR;
+    jsv pair_get = JSV_UNDEFINED, pair_set = JSV_UNDEFINED;
+    if (kind == DK_ACCESSOR) {
+        /* value: [get, set] from the compiler */
+        pair_get = jsobj_get_index(t, JSV_OBJ(value), 0);
+        pair_set = jsobj_get_index(t, JSV_OBJ(value), 1);
+        if (pair_get == JSV_EXCEPTION || pair_set == JSV_EXCEPTION) return JSV_EXCEPTION;
+    }
+    if (has_inits) {
         if (!(inits = jsobj_new_array(t, 0)) || !(extras = jsobj_new_array(t, 0)))
             return jsvm_throw_out_of_memory(t);
         list = jsv_object(extras);
@@ -198,7 +206,7 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
             js_object *g = closure_new(t, access_get, "get", 1, 2, data);
             if (!g || put_cstr(t, access, "get", jsv_object(g)) < 0) return jsvm_throw_out_of_memory(t);
         }
-        if (kind == DK_SETTER || kind == DK_FIELD) {
+        if (kind == DK_SETTER || kind == DK_FIELD || kind == DK_ACCESSOR) {
             js_object *s = closure_new(t, access_set, "set", 2, 2, data);
             if (!s || put_cstr(t, access, "set", jsv_object(s)) < 0) return jsvm_throw_out_of_memory(t);
         }
@@ -209,9 +217,34 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
             put_cstr(t, ctx, "access", jsv_object(access)) < 0 || context_finish(t, ctx, extra) < 0)
             return jsvm_throw_out_of_memory(t);
         jsv args[2] = { kind == DK_FIELD ? JSV_UNDEFINED : value, jsv_object(ctx) };
+        if (kind == DK_ACCESSOR) {
+            js_object *pair = jsobj_new_plain(t);
+            if (!pair || put_cstr(t, pair, "get", pair_get) < 0 || put_cstr(t, pair, "set", pair_set) < 0)
+                return jsvm_throw_out_of_memory(t);
+            args[0] = jsv_object(pair);
+        }
         jsv r = jsvm_call(t, dec, JSV_UNDEFINED, 2, args);
         if (r == JSV_EXCEPTION || set_done(t, extra[0]) < 0) return JSV_EXCEPTION;
         if (jsv_is_undefined(r)) continue;
+        if (kind == DK_ACCESSOR) {
+            /* { get, set, init }: each one a function or undefined */
+            static const char *const names[] = { "get", "set", "init" };
+            jsv got[3];
+            if (!jsv_is_object(r))
+                return jsvm_throw_type_error(t, "An accessor decorator must return an object or undefined");
+            for (int j = 0; j < 3; j++) {
+                js_key k = jskey_from_cstr(t, names[j]);
+                if (k == JSV_EXCEPTION) return k;
+                got[j] = jsobj_get(t, JSV_OBJ(r), k, r);
+                if (got[j] == JSV_EXCEPTION) return got[j];
+                if (!jsv_is_undefined(got[j]) && !jsop_is_callable(got[j]))
+                    return jsvm_throw_type_error(t, "An accessor decorator's '%s' must be a function or undefined", names[j]);
+            }
+            if (!jsv_is_undefined(got[0])) pair_get = got[0];
+            if (!jsv_is_undefined(got[1])) pair_set = got[1];
+            if (!jsv_is_undefined(got[2]) && jsarray_push(t, inits, got[2]) < 0) return jsvm_throw_out_of_memory(t);
+            continue;
+        }
         if (!jsop_is_callable(r))
             return jsvm_throw_type_error(t, "A %s decorator must return a function or undefined", kinds[kind]);
         if (kind == DK_FIELD) {
@@ -219,7 +252,7 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
         } else
             value = r;
     }
-    if (kind == DK_FIELD) {
+    if (has_inits) {
         /* the spec prepends each one: `@a @b x = v` initializes with b(a(v)) */
         uint32_t n = inits->elen;
         for (uint32_t i = 0; i < n / 2; i++) {
@@ -230,7 +263,10 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
         if (jsobj_set_index(t, JSV_OBJ(state), (uint32_t)slot, jsv_object(inits), JS_THROW) < 0 ||
             jsobj_set_index(t, JSV_OBJ(state), (uint32_t)slot + 1, jsv_object(extras), JS_THROW) < 0)
             return JSV_EXCEPTION;
-        return JSV_UNDEFINED;
+        if (kind == DK_FIELD) return JSV_UNDEFINED;
+        jsv pair[2] = { pair_get, pair_set };
+        js_object *a = jsobj_new_array_from(t, 2, pair);
+        return a ? jsv_object(a) : jsvm_throw_out_of_memory(t);
     }
     return value;
 }
