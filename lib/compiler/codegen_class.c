@@ -46,12 +46,16 @@ static int field_slot_of(const jsast_class *cls, const jsast_node *e)
     return -1;
 }
 
-/* Evaluates decorator expressions, in order, into a new array on the stack. */
+/* Evaluates decorator expressions, in order, into a new array on the stack:
+ * decorator, receiver, decorator, receiver, ... */
 static void emit_deco_array(cg_func *c, const jsast_list *l)
 {
     cg_emit(c, OP_array);
     for (uint32_t i = 0; i < l->count; i++) {
-        cg_expr(c, l->items[i]);
+        cg_value_and_this(c, l->items[i]);   /* arr fn this */
+        cg_emit(c, OP_rot3r);                /* this arr fn */
+        cg_emit(c, OP_append);
+        cg_emit(c, OP_swap);
         cg_emit(c, OP_append);
     }
 }

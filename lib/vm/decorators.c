@@ -195,9 +195,12 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
     }
     jsv n = jsobj_get_value(t, decos, akey(t, JS_ATOM_length));
     if (n == JSV_EXCEPTION) return n;
-    for (int i = jsv_get_int(n) - 1; i >= 0; i--) {
-        jsv dec = jsobj_get_index(t, JSV_OBJ(decos), (uint32_t)i), extra[3];
+    for (int i = jsv_get_int(n) / 2 - 1; i >= 0; i--) {
+        /* decos: decorator, receiver pairs; innermost (last) first */
+        jsv dec = jsobj_get_index(t, JSV_OBJ(decos), 2 * (uint32_t)i), extra[3];
         if (dec == JSV_EXCEPTION) return dec;
+        jsv recv = jsobj_get_index(t, JSV_OBJ(decos), 2 * (uint32_t)i + 1);
+        if (recv == JSV_EXCEPTION) return recv;
         js_object *ctx = context_new(t, state, kinds[kind], name, list, extra);
         js_object *access = jsobj_new_plain(t);
         if (!ctx || !access) return jsvm_throw_out_of_memory(t);
@@ -223,7 +226,7 @@ jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int f
                 return jsvm_throw_out_of_memory(t);
             args[0] = jsv_object(pair);
         }
-        jsv r = jsvm_call(t, dec, JSV_UNDEFINED, 2, args);
+        jsv r = jsvm_call(t, dec, recv, 2, args);
         if (r == JSV_EXCEPTION || set_done(t, extra[0]) < 0) return JSV_EXCEPTION;
         if (jsv_is_undefined(r)) continue;
         if (kind == DK_ACCESSOR) {
@@ -284,13 +287,16 @@ jsv jsdeco_class(js_thread *t, jsv ctor, jsv state, jsv decos, jsv name)
     jsv n = jsobj_get_value(t, decos, akey(t, JS_ATOM_length));
     if (n == JSV_EXCEPTION) return n;
     jsv cls = ctor;
-    for (int i = jsv_get_int(n) - 1; i >= 0; i--) {
-        jsv dec = jsobj_get_index(t, JSV_OBJ(decos), (uint32_t)i), extra[3];
+    for (int i = jsv_get_int(n) / 2 - 1; i >= 0; i--) {
+        /* decos: decorator, receiver pairs; innermost (last) first */
+        jsv dec = jsobj_get_index(t, JSV_OBJ(decos), 2 * (uint32_t)i), extra[3];
         if (dec == JSV_EXCEPTION) return dec;
+        jsv recv = jsobj_get_index(t, JSV_OBJ(decos), 2 * (uint32_t)i + 1);
+        if (recv == JSV_EXCEPTION) return recv;
         js_object *ctx = context_new(t, state, "class", name, list, extra);
         if (!ctx || context_finish(t, ctx, extra) < 0) return jsvm_throw_out_of_memory(t);
         jsv args[2] = { cls, jsv_object(ctx) };
-        jsv r = jsvm_call(t, dec, JSV_UNDEFINED, 2, args);
+        jsv r = jsvm_call(t, dec, recv, 2, args);
         if (r == JSV_EXCEPTION || set_done(t, extra[0]) < 0) return JSV_EXCEPTION;
         if (jsv_is_undefined(r)) continue;
         if (!jsop_is_callable(r)) return jsvm_throw_type_error(t, "A class decorator must return a function or undefined");

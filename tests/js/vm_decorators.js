@@ -184,3 +184,22 @@ syntaxError("@o.d let x;", "decorated let");
 syntaxError("class A { @o.d }", "decorator without an element");
 syntaxError("if (1) @o.d class A {}", "class declaration in a statement position");
 eq(typeof (@o.d class {}), "function", "class expression");
+
+// ---- decorators are called with the this value of their reference ----
+log = [];
+var holder = {
+    d: function (v, ctx) { log.push(this === holder); },
+    inner: { f: function (v, ctx) { log.push(this === holder.inner); } },
+    make: function () { return function (v, ctx) { "use strict"; log.push(this === undefined); }; }
+};
+function plain(v, ctx) { "use strict"; log.push(this === undefined); }
+class Recv {
+    static #pd(v, ctx) { log.push(this === Recv); }
+    @holder.d m() {}
+    @holder.inner.f n() {}
+    @(holder.d) p() {}
+    @holder.make() q() {}
+    @plain r() {}
+    static { class Inner { @Recv.#pd x; } }
+}
+eq(log.join(), "true,true,true,true,true,true", "decorator receivers");
