@@ -130,6 +130,7 @@ static const struct { const char *name; int id; } well_known[] = {
     { "isConcatSpreadable", JS_WKS_isConcatSpreadable },
     { "iterator", JS_WKS_iterator },
     { "match", JS_WKS_match },
+    { "metadata", JS_WKS_metadata },
     { "matchAll", JS_WKS_matchAll },
     { "replace", JS_WKS_replace },
     { "search", JS_WKS_search },

@@ -376,6 +376,14 @@ struct jsast_private_name {
     uint32_t index;             /* order within the class's privates */
 };
 
+/* The decorators of one class element (METHOD or FIELD; for an auto-accessor
+ * its getter); the expressions are evaluated in the class scope. */
+typedef struct jsast_deco_el {
+    jsast_node *el;
+    jsast_list decos;
+    jsast_node *storage;        /* auto-accessor: its storage FIELD (the setter follows el), else NULL */
+} jsast_deco_el;
+
 struct jsast_class {
     jsast_node *node;           /* CLASS_DECL / CLASS_EXPR */
     jsast_node *id;             /* name IDENT or NULL */
@@ -389,6 +397,9 @@ struct jsast_class {
     uint32_t nprivates;
     uint32_t src_start, src_end;/* source text (Function.prototype.toString of the class) */
     jsast_class *outer;         /* lexically enclosing class (private-name resolution) */
+    jsast_list decorators;      /* class decorators (@x before `class`), in source order */
+    jsast_deco_el *el_decos;    /* decorated elements, in source order */
+    uint32_t nel_decos;
     uint32_t user;
 };
 

@@ -135,6 +135,7 @@ void cg_put_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int i
 void cg_get_binding_b(cg_func *c, jsast_binding *b, const jsast_str *name, int tdz, int dynamic);
 void cg_delete_binding(cg_func *c, const jsast_node *id);
 void cg_get_name_ref(cg_func *c, const jsast_node *id);
+void cg_value_and_this(cg_func *c, const jsast_node *e);   /* -> value thisValue */
 /* Looked up by name (with, or a sloppy eval may shadow it)? */
 int cg_ident_dynamic(cg_func *c, const jsast_node *id);
 uint32_t cg_static_key(cg_func *c, const jsast_node *k);

@@ -947,6 +947,32 @@ static void emit_args(cg_func *c, const jsast_list *args, int *spread_out)
     *spread_out = 0;
 }
 
+/* A decorator's value and the this value of its reference (the Receiver the
+ * proposal calls it with): `@a.b` and `@a.#b` call with a, `@x` with
+ * undefined (or its with-object), anything else with undefined. */
+void cg_value_and_this(cg_func *c, const jsast_node *e)
+{
+    if (e->kind == JSAST_MEMBER && e->u.member.object->kind != JSAST_SUPER && !(e->flags & JSAST_F_OPTIONAL)) {
+        int nref = emit_member_ref(c, e);
+        const jsast_node *prop = e->u.member.property;
+        if (prop->kind == JSAST_PRIVATE_NAME) {
+            cg_emit(c, OP_over);
+            cg_emit(c, OP_swap);
+            cg_emit(c, OP_get_private);
+        } else if (nref == 2) {
+            cg_emit(c, OP_get_elem_m);
+        } else {
+            cg_op_atom(c, OP_get_field2, prop->u.ident.name);
+        }
+        cg_emit(c, OP_swap);
+    } else if (e->kind == JSAST_IDENT) {
+        cg_get_name_ref(c, e);
+    } else {
+        cg_expr(c, e);
+        cg_emit(c, OP_undef);
+    }
+}
+
 static void emit_call(cg_func *c, const jsast_node *n, int tail)
 {
     const jsast_node *callee = n->u.call.callee;

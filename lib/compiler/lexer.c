@@ -1076,6 +1076,7 @@ void jslex_next(jsparser *p)
     case ',': TOK(T_COMMA);
     case ':': TOK(T_COLON);
     case '~': TOK(T_TILDE);
+    case '@': TOK(T_AT);
     case '.':
         if (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9') {
             lex_number(p, start);
@@ -1261,7 +1262,7 @@ static const char *const punct_names[] = {
     "<", ">", "<=", ">=", "==", "!=", "===", "!==", "+", "-", "*", "/", "%", "**",
     "++", "--", "<<", ">>", ">>>", "&", "|", "^", "!", "~", "&&", "||", "??",
     "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=",
-    "^=", "&&=", "||=", "?\?="
+    "^=", "&&=", "||=", "?\?=", "@"
 };
 
 const char *jslex_token_name(int type)

@@ -41,6 +41,7 @@ enum {
     T_PERCENT_ASSIGN, T_STARSTAR_ASSIGN, T_SHL_ASSIGN, T_SAR_ASSIGN, T_SHR_ASSIGN,
     T_AMP_ASSIGN, T_BAR_ASSIGN, T_CARET_ASSIGN, T_AND_ASSIGN, T_OR_ASSIGN,
     T_NULLISH_ASSIGN,
+    T_AT,               /* @ (decorators) */
     T_COUNT
 };
 #define RW_STRICT 255
@@ -115,6 +116,7 @@ typedef struct jsparser {
     /* parser context */
     struct fnctx *fc;
     struct classctx *cc;
+    jsast_list class_decos; /* decorators parsed before the `class` jsp_parse_class is about to read */
     uint32_t depth, max_depth;
     uint32_t nfunctions;
     jsast_program *prog;

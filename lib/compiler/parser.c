@@ -1124,7 +1124,33 @@ jsast_node *jsp_parse_statement(jsparser *p, int ctx)
         if (!p->module || ctx != S_TOP || p->fc->fn->kind != JSAST_FN_MODULE)
             jslex_error(p, NULL, "Unexpected token 'export'");
         n = jsp_parse_export(p);
+        if (p->class_decos.count)
+            jslex_error_at(p, p->class_decos.items[0]->start, "Decorators must be followed by a class");
         break;
+    case T_AT: {
+        /* @dec class C {}, @dec export class C {} */
+        jsast_list decos;
+        if (ctx >= S_SUB)
+            jsp_unexpected(p);
+        decos = jsp_parse_decorators(p);
+        if (p->tok.type == T_EXPORT && p->module && ctx == S_TOP && p->fc->fn->kind == JSAST_FN_MODULE) {
+            /* only `export class` or `export default class` may follow */
+            jstoken a, b;
+            int t2 = jsp_peek2(p, &a, &b);
+            if (!(a.type == T_CLASS || (a.type == T_DEFAULT && t2 == T_CLASS)))
+                jslex_error_at(p, decos.items[0]->start, "Decorators must be followed by a class");
+            p->class_decos = decos;
+            n = jsp_parse_export(p);
+            if (p->class_decos.count)
+                jslex_error_at(p, decos.items[0]->start, "Decorators must be followed by a class");
+            break;
+        }
+        if (p->tok.type != T_CLASS)
+            jsp_unexpected(p);
+        p->class_decos = decos;
+        n = jsp_parse_class(p, &start, 1, 0);
+        break;
+    }
     case T_IDENT:
         if (let_is_decl(p, ctx)) {
             if (ctx >= S_SUB)

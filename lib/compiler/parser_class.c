@@ -129,6 +129,30 @@ static void resolve_privates(jsparser *p, classctx *cc)
 
 /* ---- classes ---- */
 
+jsast_list jsp_parse_decorators(jsparser *p)
+{
+    uint32_t base = p->stk_len;
+    while (jsp_eat(p, T_AT))
+        jsp_push(p, jsp_decorator_expr(p));
+    return jsp_list_from(p, base);
+}
+
+static void add_el_decos(jsparser *p, jsast_class *cls, uint32_t *cap, jsast_node *el, jsast_list decos)
+{
+    if (cls->nel_decos == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 4;
+        jsast_deco_el *na = jslex_alloc(p, nc * sizeof *na);
+        if (cls->nel_decos)
+            memcpy(na, cls->el_decos, cls->nel_decos * sizeof *na);
+        cls->el_decos = na;
+        *cap = nc;
+    }
+    cls->el_decos[cls->nel_decos].el = el;
+    cls->el_decos[cls->nel_decos].decos = decos;
+    cls->el_decos[cls->nel_decos].storage = NULL;
+    cls->nel_decos++;
+}
+
 static int ends_class_key(int t)
 {
     return t == T_LPAREN || t == T_ASSIGN || t == T_SEMI || t == T_RBRACE || t == T_EOF;
@@ -316,8 +340,11 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
     jsast_class *cls = jslex_alloc(p, sizeof *cls);
     uint8_t saved_strict = p->fc->strict;
     classctx cc;
-    uint32_t base;
+    uint32_t base, decos_cap = 0;
     n->u.cls.cls = cls;
+    cls->decorators = p->class_decos;
+    p->class_decos.items = NULL;
+    p->class_decos.count = 0;
     cls->node = n;
     cls->src_start = start->off;
     jsp_next(p);
@@ -348,11 +375,16 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
         jspos el_start = p->tok.pos, key_start;
         int is_static = 0, is_async = 0, is_gen = 0, kind = JSAST_METHOD_METHOD, computed = 0;
         jsast_node *key, *el;
+        jsast_list decos = { NULL, 0 };
         jstoken nt;
         if (jsp_eat(p, T_SEMI))
             continue;
+        if (p->tok.type == T_AT)
+            decos = jsp_parse_decorators(p);
         if (jsp_is_name(p, N_STATIC)) {
             int t = jsp_peek(p, &nt);
+            if (t == T_LBRACE && decos.count)
+                jsp_unexpected(p);
             if (t == T_LBRACE) {
                 jsp_next(p);
                 jsp_push(p, parse_static_block(p, cls, &el_start));
@@ -368,6 +400,11 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
             if (!ends_class_key(t) && !nt.nl_before) {
                 jsp_next(p);
                 parse_auto_accessor(p, &cc, cls, is_static, &el_start);
+                if (decos.count) {
+                    /* pushed: storage field, getter, setter */
+                    add_el_decos(p, cls, &decos_cap, p->stk[p->stk_len - 2], decos);
+                    cls->el_decos[cls->nel_decos - 1].storage = p->stk[p->stk_len - 3];
+                }
                 continue;
             }
         }
@@ -403,6 +440,8 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
                     jslex_error(p, &key_start, "A class may only have one constructor");
                 fk = cls->heritage ? JSAST_FN_DERIVED_CTOR : JSAST_FN_CLASS_CTOR;
                 kind = JSAST_METHOD_CONSTRUCTOR;
+                if (decos.count)
+                    jslex_error_at(p, decos.items[0]->start, "Decorators are not valid on a class constructor");
             }
             if (is_static && key_is(p, key, computed, N_PROTOTYPE))
                 jslex_error(p, &key_start, "Classes may not have a static property named 'prototype'");
@@ -423,6 +462,8 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
                 cls->constructor = el;
             else
                 jsp_push(p, el);
+            if (decos.count)
+                add_el_decos(p, cls, &decos_cap, el, decos);
             continue;
         }
         if (is_async || is_gen || kind != JSAST_METHOD_METHOD)
@@ -444,6 +485,8 @@ jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int na
         if (key->kind == JSAST_PRIVATE_NAME)
             declare_private(p, &cc, key, JSAST_PRIV_FIELD, is_static, el);
         jsp_push(p, el);
+        if (decos.count)
+            add_el_decos(p, cls, &decos_cap, el, decos);
     }
     cls->elements = jsp_list_from(p, base);
     cls->src_end = p->tok.end;
@@ -669,6 +712,13 @@ jsast_node *jsp_parse_export(jsparser *p)
             n->u.export_default.decl = jsp_parse_function(p, &ds, 1, 2, S_TOP);
         } else if (p->tok.type == T_CLASS) {
             n->u.export_default.decl = jsp_parse_class(p, &ds, 1, 1);
+        } else if (p->tok.type == T_AT) {
+            if (p->class_decos.count)
+                jslex_error(p, NULL, "Decorators may not appear both before and after 'export'");
+            p->class_decos = jsp_parse_decorators(p);
+            if (p->tok.type != T_CLASS)
+                jsp_unexpected(p);
+            n->u.export_default.decl = jsp_parse_class(p, &ds, 1, 1);
         } else {
             n->u.export_default.decl = jsp_parse_assign(p, 0, NULL);
             jsp_semicolon(p);
@@ -711,7 +761,9 @@ jsast_node *jsp_parse_export(jsparser *p)
         return jsp_finish(p, n);
     }
     n = jsp_new(p, JSAST_EXPORT_NAMED, &start);
-    if (p->tok.type == T_VAR || p->tok.type == T_CONST || p->tok.type == T_FUNCTION ||
+    if (p->tok.type == T_AT && p->class_decos.count)
+        jslex_error(p, NULL, "Decorators may not appear both before and after 'export'");
+    if (p->tok.type == T_VAR || p->tok.type == T_AT || p->tok.type == T_CONST || p->tok.type == T_FUNCTION ||
         p->tok.type == T_CLASS || jsp_is_name(p, N_LET) ||
         (jsp_is_name(p, N_ASYNC) && jsp_peek(p, &nt) == T_FUNCTION && !nt.nl_before)) {
         n->u.export_named.decl = jsp_parse_statement(p, S_TOP);

@@ -839,6 +839,11 @@ static jsast_node *parse_primary(jsparser *p)
         return jsp_parse_function(p, &start, 0, 0, S_TOP);
     case T_CLASS:
         return jsp_parse_class(p, &start, 0, 1);
+    case T_AT:
+        p->class_decos = jsp_parse_decorators(p);
+        if (p->tok.type != T_CLASS)
+            jsp_unexpected(p);
+        return jsp_parse_class(p, &start, 0, 1);
     case T_NUMBER:
         if (p->tok.octal && p->fc->strict)
             jslex_error(p, NULL, "Octal literals are not allowed in strict mode");
@@ -963,6 +968,31 @@ static jsast_node *member_name(jsparser *p, jsast_node *object, const jspos *sta
     if (optional)
         n->flags |= JSAST_F_OPTIONAL;
     return jsp_finish(p, n);
+}
+
+/* Decorator (after `@`): IdentifierReference, then `.name` / `.#name`
+ * links, then optional Arguments; `@(Expression)` is the other form. */
+jsast_node *jsp_decorator_expr(jsparser *p)
+{
+    jspos start = p->tok.pos;
+    jsast_node *n;
+    if (jsp_eat(p, T_LPAREN)) {
+        n = jsp_parse_expr(p, 0);
+        jsp_expect(p, T_RPAREN);
+        return n;
+    }
+    n = jsp_parse_ident_ref(p);
+    while (jsp_eat(p, T_DOT))
+        n = member_name(p, n, &start, 0);
+    if (p->tok.type == T_LPAREN) {
+        uint32_t b = p->stk_len;
+        jsast_node *m = jsp_new(p, JSAST_CALL, &start);
+        m->u.call.callee = n;
+        parse_args(p, NULL);
+        m->u.call.args = jsp_list_from(p, b);
+        n = jsp_finish(p, m);
+    }
+    return n;
 }
 
 static jsast_node *parse_subscripts(jsparser *p, jsast_node *base, int no_calls)

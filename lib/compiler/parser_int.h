@@ -114,6 +114,8 @@ jsast_node *jsp_string_node(jsparser *p);           /* current T_STRING token */
 
 /* parser_class.c */
 jsast_node *jsp_parse_class(jsparser *p, const jspos *start, int is_decl, int name_optional);
+jsast_list jsp_parse_decorators(jsparser *p);
+jsast_node *jsp_decorator_expr(jsparser *p);      /* after `@`: member chain and optional call */
 void jsp_private_ref(jsparser *p, jsast_node *priv);
 jsast_node *jsp_parse_import(jsparser *p);
 jsast_node *jsp_parse_export(jsparser *p);

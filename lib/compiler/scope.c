@@ -682,6 +682,10 @@ static void walk_class(analyzer *a, jsast_class *c, jsast_scope *cur)
         if (c->id && c->node->kind == JSAST_CLASS_DECL && !c->id->u.ident.binding)
             resolve(a, c->id, cur);
     }
+    /* class decorators are evaluated before the class scope exists */
+    walk_list(a, &c->decorators, cur);
+    for (i = 0; i < c->nel_decos; i++)
+        walk_list(a, &c->el_decos[i].decos, cs);
     if (c->heritage)
         walk(a, c->heritage, cs);
     if (c->constructor)

@@ -801,7 +801,7 @@ static const char *const wks_names[JS_WKS_COUNT] = {
     "Symbol.asyncIterator", "Symbol.hasInstance", "Symbol.isConcatSpreadable", "Symbol.iterator",
     "Symbol.match", "Symbol.matchAll", "Symbol.replace", "Symbol.search", "Symbol.species",
     "Symbol.split", "Symbol.toPrimitive", "Symbol.toStringTag", "Symbol.unscopables",
-    "Symbol.dispose", "Symbol.asyncDispose",
+    "Symbol.dispose", "Symbol.asyncDispose", "Symbol.metadata",
 };
 
 int jsstr_init_runtime(js_thread *t)

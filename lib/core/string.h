@@ -101,7 +101,7 @@ enum {
     JS_WKS_asyncIterator, JS_WKS_hasInstance, JS_WKS_isConcatSpreadable, JS_WKS_iterator,
     JS_WKS_match, JS_WKS_matchAll, JS_WKS_replace, JS_WKS_search, JS_WKS_species,
     JS_WKS_split, JS_WKS_toPrimitive, JS_WKS_toStringTag, JS_WKS_unscopables,
-    JS_WKS_dispose, JS_WKS_asyncDispose,
+    JS_WKS_dispose, JS_WKS_asyncDispose, JS_WKS_metadata,
     JS_WKS_COUNT
 };
 

@@ -1237,6 +1237,39 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         ((js_function *)JSV_OBJ(sp[-2]))->field_keys = sp[-1];
         sp--;
         NEXT();
+    CASE(deco_state)
+        v = jsdeco_state(t, sp[-1], *pc++);
+        CHECK(v);
+        sp[-1] = v;
+        NEXT();
+    CASE(deco_elem) {
+        uint16_t fl = rd16(pc), slot = rd16(pc + 2);
+        pc += 4;
+        v = jsdeco_element(t, sp[-4], sp[-3], sp[-2], sp[-1], fl, slot);
+        CHECK(v);
+        sp[-4] = v;
+        sp -= 3;
+        NEXT();
+    }
+    CASE(deco_class)
+        v = jsdeco_class(t, sp[-4], sp[-3], sp[-2], sp[-1]);
+        CHECK(v);
+        sp[-4] = v;
+        sp -= 3;
+        NEXT();
+    CASE(deco_inits)
+        v = jsdeco_call_inits(t, sp[-3], sp[-2], sp[-1]);
+        CHECK(v);
+        sp[-3] = v;
+        sp -= 2;
+        NEXT();
+    CASE(deco_run) {
+        uint16_t which = rd16(pc);
+        pc += 2;
+        CHECKI(jsdeco_run_inits(t, sp[-2], sp[-1], which));
+        sp -= 2;
+        NEXT();
+    }
     CASE(def_field_this) {
         jsv th = f->this_box ? f->this_box->vars[0] : f->this_val;
         jsv k = sp[-2];

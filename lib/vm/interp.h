@@ -45,6 +45,12 @@ int jsvm_private_set(js_thread *t, jsv obj, jsv sym, jsv v);
 /* kind 0 field, 1 method, 2 accessor (v = getter, v2 = setter) */
 int jsvm_private_define(js_thread *t, jsv obj, jsv sym, jsv v, jsv v2, int kind);
 jsv jsvm_private_in(js_thread *t, jsv sym, jsv obj);
+/* decorators.c */
+jsv jsdeco_state(js_thread *t, jsv ctor, int derived);
+jsv jsdeco_element(js_thread *t, jsv state, jsv decos, jsv key, jsv value, int flags, int slot);
+jsv jsdeco_class(js_thread *t, jsv ctor, jsv state, jsv decos, jsv name);
+jsv jsdeco_call_inits(js_thread *t, jsv recv, jsv list, jsv value);
+int jsdeco_run_inits(js_thread *t, jsv recv, jsv state, int which);
 /* flags: 0 method, 1 getter, 2 setter; | 4 enumerable; | 8 no home object */
 int jsvm_define_method(js_thread *t, jsv obj, js_key key, jsv fn, int flags);
 int jsvm_copy_data_properties(js_thread *t, jsv target, jsv src, jsv excluded);
