@@ -555,6 +555,32 @@ static void default_value(cg_func *c, const jsast_node *target, const jsast_node
     cg_label_here(c, l);
 }
 
+/* For a property whose target must be resolved between the key and the
+ * value (a member expression, or a name with/eval may intercept): keeps the
+ * source object in *stmp and the evaluated key in *kt, and adds the key to
+ * the rest pattern's exclusion list when there is one. */
+static void stash_source_and_key(cg_func *c, const jsast_node *pr, const jsast_node *k,
+                                 int has_rest, uint32_t excl, uint32_t *stmp, uint32_t *kt)
+{
+    *stmp = cg_new_local(c, NULL);
+    *kt = cg_new_local(c, NULL);
+    cg_emit(c, OP_dup);
+    cg_op_u16(c, OP_put_loc, *stmp);
+    if (pr->flags & JSAST_F_COMPUTED) {
+        cg_expr(c, k);
+        cg_emit(c, OP_to_propkey);
+    } else {
+        cg_op_u32(c, OP_push_const, cg_static_key(c, k));
+    }
+    cg_op_u16(c, OP_put_loc, *kt);
+    if (has_rest) {
+        cg_op_u16(c, OP_get_loc, excl);
+        cg_op_u16(c, OP_get_loc, *kt);
+        cg_emit(c, OP_append);
+        cg_emit(c, OP_drop);
+    }
+}
+
 static void object_pattern(cg_func *c, const jsast_node *p, int init)
 {
     cg_emit(c, OP_check_obj_coercible);
@@ -596,22 +622,8 @@ static void object_pattern(cg_func *c, const jsast_node *p, int init)
         if (v->kind == JSAST_ASSIGN_PATTERN) { target = v->u.binary.left; def = v->u.binary.right; }
         if (target->kind == JSAST_MEMBER) {
             /* key, then the target reference, then the value */
-            uint32_t stmp = cg_new_local(c, NULL), kt = cg_new_local(c, NULL);
-            cg_emit(c, OP_dup);
-            cg_op_u16(c, OP_put_loc, stmp);
-            if (pr->flags & JSAST_F_COMPUTED) {
-                cg_expr(c, k);
-                cg_emit(c, OP_to_propkey);
-            } else {
-                cg_op_u32(c, OP_push_const, cg_static_key(c, k));
-            }
-            cg_op_u16(c, OP_put_loc, kt);
-            if (has_rest) {
-                cg_op_u16(c, OP_get_loc, excl);
-                cg_op_u16(c, OP_get_loc, kt);
-                cg_emit(c, OP_append);
-                cg_emit(c, OP_drop);
-            }
+            uint32_t stmp, kt;
+            stash_source_and_key(c, pr, k, has_rest, excl, &stmp, &kt);
             emit_member_ref(c, target);
             cg_op_u16(c, OP_get_loc, stmp);
             cg_op_u16(c, OP_get_loc, kt);
@@ -623,22 +635,8 @@ static void object_pattern(cg_func *c, const jsast_node *p, int init)
         if (target->kind == JSAST_IDENT && !init && cg_ident_dynamic(c, target)) {
             /* a name a with/eval scope may intercept: key, then ResolveBinding,
              * then the value (KeyedBindingInitialization order) */
-            uint32_t stmp = cg_new_local(c, NULL), kt = cg_new_local(c, NULL);
-            cg_emit(c, OP_dup);
-            cg_op_u16(c, OP_put_loc, stmp);
-            if (pr->flags & JSAST_F_COMPUTED) {
-                cg_expr(c, k);
-                cg_emit(c, OP_to_propkey);
-            } else {
-                cg_op_u32(c, OP_push_const, cg_static_key(c, k));
-            }
-            cg_op_u16(c, OP_put_loc, kt);
-            if (has_rest) {
-                cg_op_u16(c, OP_get_loc, excl);
-                cg_op_u16(c, OP_get_loc, kt);
-                cg_emit(c, OP_append);
-                cg_emit(c, OP_drop);
-            }
+            uint32_t stmp, kt;
+            stash_source_and_key(c, pr, k, has_rest, excl, &stmp, &kt);
             cg_op_atom(c, OP_resolve_name, target->u.ident.name);
             cg_op_u16(c, OP_get_loc, stmp);
             cg_op_u16(c, OP_get_loc, kt);
