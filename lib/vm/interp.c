@@ -434,6 +434,25 @@ static jsv throw_nullish_write(js_thread *t, jsv obj, jsv key)
     return jsvm_throw_with_key(t, JS_ERR_TYPE, "Cannot set properties of null (setting '%s')", key);
 }
 
+/*
+ * A global site's cached slot of the global object, or NULL when the cache does
+ * not apply (the rules are at global_ic_fill in env.c). want is the attribute
+ * bits the property must have (JS_PROP_WRITABLE for a store).
+ */
+static inline jsv *global_ic_slot(js_thread *t, js_key key, const js_ic *ic, unsigned want)
+{
+    js_env *g = t->realm->global_env;
+    js_object *go = JSV_OBJ(g->vars[0]);
+    js_shape *s = go->shape, *ls = JSV_OBJ(g->vars[1])->shape;
+    if (s != ic->shape || ls != ic->holder_shape || ls->count != ic->lex_count || (go->h.flags & JS_OBJ_EXOTIC))
+        return NULL;
+    uint32_t i = ic->slot;
+    if (i >= s->count || s->props[i].key != key ||
+        (s->props[i].attrs & (JS_PROP_ACCESSOR | want)) != want)
+        return NULL;
+    return &go->slots[i];
+}
+
 /* Property get with the site's inline cache. */
 static inline jsv get_field_ic(js_thread *t, jsv objv, js_key key, js_ic *ic)
 {
@@ -854,24 +873,29 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         goto exception;
     }
 
-    CASE(get_global) {
-        v = jsvm_global_get(t, K[rd32(pc)], 0);
-        pc += 8;
-        CHECK(v);
-        *sp++ = v;
-        NEXT();
-    }
+    CASE(get_global)
     CASE(typeof_global) {
-        v = jsvm_global_get(t, K[rd32(pc)], 1);
+        jsv key = K[rd32(pc)];
+        js_ic *ic = &bc->ics[rd32(pc + 4)];
+        jsv *slot = global_ic_slot(t, key, ic, 0);
+        int typeof_mode = pc[-1] == OP_typeof_global;
         pc += 8;
-        CHECK(v);
+        if (slot) {
+            v = *slot;
+        } else {
+            v = jsvm_global_get_ic(t, key, typeof_mode, ic);
+            CHECK(v);
+        }
         *sp++ = v;
         NEXT();
     }
     CASE(put_global) {
         jsv key = K[rd32(pc)];
+        js_ic *ic = &bc->ics[rd32(pc + 4)];
+        jsv *slot = global_ic_slot(t, key, ic, JS_PROP_WRITABLE);
         pc += 8;
-        CHECKI(jsvm_global_put(t, key, sp[-1], STRICT));
+        if (slot) *slot = sp[-1];
+        else CHECKI(jsvm_global_put_ic(t, key, sp[-1], STRICT, ic));
         sp--;
         NEXT();
     }
