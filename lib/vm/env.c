@@ -130,7 +130,7 @@ static void global_ic_fill(js_ic *ic, js_object *go, js_object *lex, js_shape_pr
     ic->slot = pr->slot;
     ic->holder = NULL;
     ic->holder_shape = lex->shape;
-    ic->lex_count = lex->shape->count;
+    ic->stamp = lex->shape->count;
 }
 
 static jsv global_get_env(js_thread *t, js_env *g, js_key key, int typeof_mode, js_ic *ic)

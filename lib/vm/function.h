@@ -26,7 +26,9 @@ extern const char *const jsvm_op_name[OP_COUNT];
 typedef struct js_ic {
     struct js_shape *shape;    /* NULL: empty */
     uint32_t slot;
-    uint32_t lex_count;        /* global sites: property count of the lexical record */
+    uint32_t stamp;            /* global sites: property count of the lexical record;
+                                  prototype hits: rt->proto_epoch, or 0 when holder_shape
+                                  alone proves the hit (holder is the receiver's proto) */
     struct js_object *holder;  /* prototype holding the property (method caches) or NULL */
     struct js_shape *holder_shape;
 } js_ic;
