@@ -33,6 +33,11 @@ static jsv fp_apply(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
         return jsvm_throw_type_error(t, "Function.prototype.apply was called on a non-function");
     if (jsv_is_nullish(arr))
         return jsvm_call(t, this_val, JS_ARG(0), 0, NULL);
+    /* f.apply(this, arguments) and small arrays: no list to build */
+    jsv buf[16];
+    uint32_t n;
+    if (jsvm_plain_arg_list(t, arr, buf, 16, &n))
+        return jsvm_call(t, this_val, JS_ARG(0), (int)n, buf);
     list = jsbi_list_from_array_like(t, arr);
     if (!list)
         return JSV_EXCEPTION;

@@ -113,6 +113,7 @@ enum {
 #define JS_OBJ_CLASS_CTOR   0x0040   /* class constructor: [[Call]] throws */
 #define JS_OBJ_FROZEN_ELEMS 0x0080   /* elems are non-writable/non-configurable (frozen array) */
 #define JS_OBJ_IMMUTABLE_PROTO 0x0100 /* immutable prototype exotic (%Object.prototype%) */
+#define JS_OBJ_IS_PROTO     0x0200   /* some shape names it as [[Prototype]] (shape.c) */
 #define JS_OBJ_RAW_JSON     0x8000   /* [[IsRawJSON]] (JSON.rawJSON objects, builtins/json.c) */
 
 /*
@@ -326,6 +327,9 @@ js_shape *jsshape_initial(struct js_thread *t, jsv proto);
 js_shape *jsshape_add(struct js_thread *t, js_shape *s, js_key k, unsigned attrs);
 /* Object-level operations that may switch to dictionary mode. */
 int jsshape_object_add(struct js_thread *t, js_object *o, js_key k, unsigned attrs, uint32_t *slot_out);
+/* o (whose shape is c's parent) takes the transition c that jsshape_add made
+ * earlier, as an inline cache replays it: the new slot reads undefined. */
+int jsshape_object_take(struct js_thread *t, js_object *o, js_shape *c);
 int jsshape_object_remove(struct js_thread *t, js_object *o, js_key k);
 int jsshape_object_change_attrs(struct js_thread *t, js_object *o, js_key k, unsigned attrs);
 int jsshape_object_set_proto(struct js_thread *t, js_object *o, jsv proto);

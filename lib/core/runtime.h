@@ -95,6 +95,8 @@ typedef struct js_runtime {
     js_symbol *wk_symbols[JS_WKS_COUNT];
     void *symbol_registry;              /* Symbol.for table (builtins own the structure) */
     void *shape_cache;                  /* shape.c private: initial shapes per prototype */
+    uint32_t proto_epoch;               /* shape.c: changes whenever an object used as a
+                                           prototype changes shape; never 0 (inline caches) */
     js_realm *realms;
     js_thread *threads;
     js_thread *main_thread;

@@ -94,6 +94,23 @@ static inline uint32_t slot_cap(uint32_t n)
     return c;
 }
 
+/* Prototype-chain inline caches (interp.c) hold while rt->proto_epoch stands
+ * still: every change to the shape of an object flagged JS_OBJ_IS_PROTO moves
+ * it, skipping 0, which caches use for "no stamp". */
+static inline void proto_changed(js_thread *t, js_object *o)
+{
+    if (o->h.flags & JS_OBJ_IS_PROTO) {
+        if (++t->rt->proto_epoch == 0)
+            t->rt->proto_epoch = 1;
+    }
+}
+
+static inline void mark_proto(jsv proto)
+{
+    if (jsv_is_object(proto))
+        JSV_OBJ(proto)->h.flags |= JS_OBJ_IS_PROTO;
+}
+
 /* ---------------------------------------------------------------- lookup */
 
 js_shape_prop *jsshape_find(js_shape *s, js_key k)
@@ -195,6 +212,7 @@ js_shape *jsshape_initial(js_thread *t, jsv proto)
     js_shape *s;
     cache_entry *e;
 
+    mark_proto(proto);
     if (c && c->size) {
         e = cache_find(c, proto, 0);
         if (e)
@@ -454,6 +472,7 @@ static int to_dict(js_thread *t, js_object *o)
 
     if (s->h.flags & JS_SHAPE_DICT)
         return 0;
+    proto_changed(t, o);
     d = jsgc_alloc(t, sizeof *d, JS_CELL_SHAPE);
     if (!d)
         return -1;
@@ -513,6 +532,7 @@ int jsshape_object_add(js_thread *t, js_object *o, js_key k, unsigned attrs, uin
 {
     js_shape *s = o->shape, *c;
 
+    proto_changed(t, o);
     if (s->h.flags & JS_SHAPE_DICT)
         return dict_add(t, o, k, attrs, slot_out);
     c = find_transition(s, k, attrs);
@@ -531,6 +551,17 @@ int jsshape_object_add(js_thread *t, js_object *o, js_key k, unsigned attrs, uin
     o->slots[c->nslots - 1] = JSV_UNDEFINED;
     o->shape = c;
     *slot_out = c->nslots - 1;
+    return 0;
+}
+
+int jsshape_object_take(js_thread *t, js_object *o, js_shape *c)
+{
+    assert(c->parent == o->shape && c->nslots == o->shape->nslots + 1);
+    proto_changed(t, o);
+    if (grow_slots(t, o, o->shape->nslots, c->nslots) < 0)
+        return -1;
+    o->slots[c->nslots - 1] = JSV_UNDEFINED;
+    o->shape = c;
     return 0;
 }
 
@@ -575,6 +606,7 @@ int jsshape_object_remove(js_thread *t, js_object *o, js_key k)
 
     if (!jsshape_find(o->shape, k))
         return 0;
+    proto_changed(t, o);
     if (to_dict(t, o) < 0)
         return -1;
     s = o->shape;
@@ -601,6 +633,7 @@ int jsshape_object_change_attrs(js_thread *t, js_object *o, js_key k, unsigned a
         return 0;
     if (p->attrs == attrs)
         return 0;
+    proto_changed(t, o);
     if (to_dict(t, o) < 0)
         return -1;
     p = jsshape_find(o->shape, k);
@@ -614,6 +647,7 @@ int jsshape_object_set_proto(js_thread *t, js_object *o, jsv proto)
 
     if (s->proto == proto)
         return 0;
+    proto_changed(t, o);
     if (!(s->h.flags & JS_SHAPE_DICT) && s->count <= SHAPE_REPLAY_MAX) {
         n = jsshape_initial(t, proto);
         if (!n)
@@ -629,6 +663,7 @@ int jsshape_object_set_proto(js_thread *t, js_object *o, jsv proto)
     }
     if (to_dict(t, o) < 0)
         return -1;
+    mark_proto(proto);
     o->shape->proto = proto;
     return 0;
 }

@@ -113,7 +113,27 @@ static jsv tdz_error(js_thread *t, js_key key)
     return jsvm_throw_with_key(t, JS_ERR_REFERENCE, "Cannot access '%s' before initialization", key);
 }
 
-static jsv global_get_env(js_thread *t, js_env *g, js_key key, int typeof_mode)
+/*
+ * A global site's cache names a data property of the global object by its index
+ * in the global object's shape (props[i].slot == i in every shape) and remembers
+ * the lexical record's shape and property count, which prove that no lexical
+ * declaration has since shadowed the name: lexical bindings are never deleted,
+ * so the record only grows. A dictionary shape changes in place, so the hit path
+ * re-checks the key and attributes at the index (deletes and attribute changes
+ * show there; a compaction moves keys).
+ */
+static void global_ic_fill(js_ic *ic, js_object *go, js_object *lex, js_shape_prop *pr)
+{
+    js_shape *s = go->shape;
+    if (!ic || (uint32_t)(pr - s->props) != pr->slot) return;
+    ic->shape = s;
+    ic->slot = pr->slot;
+    ic->holder = NULL;
+    ic->holder_shape = lex->shape;
+    ic->stamp = lex->shape->count;
+}
+
+static jsv global_get_env(js_thread *t, js_env *g, js_key key, int typeof_mode, js_ic *ic)
 {
     js_object *lex = lexrec_of(g);
     js_shape_prop *pr = jsshape_find(lex->shape, key);
@@ -125,7 +145,10 @@ static jsv global_get_env(js_thread *t, js_env *g, js_key key, int typeof_mode)
     js_object *go = gobj_of(g);
     if (!(go->h.flags & JS_OBJ_EXOTIC)) {
         pr = jsshape_find(go->shape, key);
-        if (pr && !(pr->attrs & JS_PROP_ACCESSOR)) return go->slots[pr->slot];
+        if (pr && !(pr->attrs & JS_PROP_ACCESSOR)) {
+            global_ic_fill(ic, go, lex, pr);
+            return go->slots[pr->slot];
+        }
     }
     int has = jsobj_has_property(t, go, key);
     if (has < 0) return JSV_EXCEPTION;
@@ -138,10 +161,15 @@ static jsv global_get_env(js_thread *t, js_env *g, js_key key, int typeof_mode)
 
 jsv jsvm_global_get(js_thread *t, js_key key, int typeof_mode)
 {
-    return global_get_env(t, t->realm->global_env, key, typeof_mode);
+    return global_get_env(t, t->realm->global_env, key, typeof_mode, NULL);
 }
 
-static int global_put_env(js_thread *t, js_env *g, js_key key, jsv v, int strict)
+jsv jsvm_global_get_ic(js_thread *t, js_key key, int typeof_mode, js_ic *ic)
+{
+    return global_get_env(t, t->realm->global_env, key, typeof_mode, ic);
+}
+
+static int global_put_env(js_thread *t, js_env *g, js_key key, jsv v, int strict, js_ic *ic)
 {
     js_object *lex = lexrec_of(g);
     js_shape_prop *pr = jsshape_find(lex->shape, key);
@@ -158,6 +186,7 @@ static int global_put_env(js_thread *t, js_env *g, js_key key, jsv v, int strict
     if (!(go->h.flags & JS_OBJ_EXOTIC)) {
         pr = jsshape_find(go->shape, key);
         if (pr && (pr->attrs & (JS_PROP_ACCESSOR | JS_PROP_WRITABLE)) == JS_PROP_WRITABLE) {
+            global_ic_fill(ic, go, lex, pr);
             go->slots[pr->slot] = v;
             return 0;
         }
@@ -172,7 +201,12 @@ static int global_put_env(js_thread *t, js_env *g, js_key key, jsv v, int strict
 
 int jsvm_global_put(js_thread *t, js_key key, jsv v, int strict)
 {
-    return global_put_env(t, t->realm->global_env, key, v, strict);
+    return global_put_env(t, t->realm->global_env, key, v, strict, NULL);
+}
+
+int jsvm_global_put_ic(js_thread *t, js_key key, jsv v, int strict, js_ic *ic)
+{
+    return global_put_env(t, t->realm->global_env, key, v, strict, ic);
 }
 
 int jsvm_global_init_lex(js_thread *t, js_key key, jsv v)
@@ -366,12 +400,12 @@ jsv jsvm_env_get_name(js_thread *t, js_env *env, js_key key, int mode, jsv *this
             break;
         }
         case JS_ENV_GLOBAL:
-            return global_get_env(t, e, key, typeof_mode);
+            return global_get_env(t, e, key, typeof_mode, NULL);
         default:
             break;
         }
     }
-    return global_get_env(t, t->realm->global_env, key, typeof_mode);
+    return global_get_env(t, t->realm->global_env, key, typeof_mode, NULL);
 }
 
 int jsvm_env_put_name(js_thread *t, js_env *env, js_key key, jsv v, int strict, int init)
@@ -411,12 +445,12 @@ int jsvm_env_put_name(js_thread *t, js_env *env, js_key key, jsv v, int strict, 
             break;
         }
         case JS_ENV_GLOBAL:
-            return global_put_env(t, e, key, v, strict);
+            return global_put_env(t, e, key, v, strict, NULL);
         default:
             break;
         }
     }
-    return global_put_env(t, t->realm->global_env, key, v, strict);
+    return global_put_env(t, t->realm->global_env, key, v, strict, NULL);
 }
 
 jsv jsvm_env_delete_name(js_thread *t, js_env *env, js_key key)
@@ -614,10 +648,10 @@ int jsvm_env_resolve(js_thread *t, js_env *env, js_key key, jsv *cont, jsv *k2)
 
 jsv jsvm_ref_get(js_thread *t, jsv cont, jsv k, int strict)
 {
-    if (jsv_is_undefined(cont)) return global_get_env(t, t->realm->global_env, k, 0);
+    if (jsv_is_undefined(cont)) return global_get_env(t, t->realm->global_env, k, 0, NULL);
     if (jsv_is_cell(cont)) {
         js_env *e = jsv_get_ptr(cont);
-        if (e->h.flags == JS_ENV_GLOBAL) return global_get_env(t, e, k, 0);
+        if (e->h.flags == JS_ENV_GLOBAL) return global_get_env(t, e, k, 0, NULL);
         jsv v = jsvm_import_deref(e->vars[jsv_get_int(k)]);
         if (v == JSV_UNINITIALIZED) return tdz_error(t, e->desc->names[jsv_get_int(k)]);
         return v;
@@ -635,11 +669,11 @@ int jsvm_ref_put(js_thread *t, jsv cont, jsv k, jsv v, int strict)
 {
     if (jsv_is_undefined(cont)) {
         if (strict) { jsvm_throw_with_key(t, JS_ERR_REFERENCE, "%s is not defined", k); return -1; }
-        return global_put_env(t, t->realm->global_env, k, v, 0);
+        return global_put_env(t, t->realm->global_env, k, v, 0, NULL);
     }
     if (jsv_is_cell(cont)) {
         js_env *e = jsv_get_ptr(cont);
-        if (e->h.flags == JS_ENV_GLOBAL) return global_put_env(t, e, k, v, strict);
+        if (e->h.flags == JS_ENV_GLOBAL) return global_put_env(t, e, k, v, strict, NULL);
         int i = jsv_get_int(k);
         jsv name = e->desc->names[i];
         uint8_t kind = e->desc->kinds[i];

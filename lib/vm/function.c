@@ -371,6 +371,40 @@ js_object *jsvm_make_arguments(js_thread *t, js_frame *f, int mapped)
     return o;
 }
 
+int jsvm_plain_arg_list(js_thread *t, jsv obj, jsv *buf, uint32_t max, uint32_t *count)
+{
+    if (!jsv_is_object(obj)) return 0;
+    js_object *o = JSV_OBJ(obj);
+    unsigned cls = jsobj_class(o);
+    uint32_t len;
+    if (o->h.flags & JS_OBJ_SPARSE) return 0;   /* indexed accessors live in the shape */
+    if (cls == JS_CLASS_ARRAY) {
+        len = ((js_array *)o)->length;
+    } else if (cls == JS_CLASS_ARGUMENTS || cls == JS_CLASS_MAPPED_ARGUMENTS) {
+        /* "length" is an ordinary own property that code may redefine */
+        js_key lk = jskey_from_atom_id(t, JS_ATOM_length);
+        js_shape_prop *pr = jsshape_find(o->shape, lk);
+        if (!pr || (pr->attrs & JS_PROP_ACCESSOR) || !jsv_is_int(o->slots[pr->slot])) return 0;
+        int32_t l = jsv_get_int(o->slots[pr->slot]);
+        if (l < 0) return 0;
+        len = (uint32_t)l;
+    } else {
+        return 0;
+    }
+    if (len > max || len > o->elen) return 0;
+    for (uint32_t i = 0; i < len; i++)
+        if (o->elems[i] == JSV_HOLE) return 0;
+    memcpy(buf, o->elems, len * sizeof(jsv));
+    if (cls == JS_CLASS_MAPPED_ARGUMENTS) {
+        /* mapped indexes read the parameter bindings, not elems */
+        js_mapped_args *m = (js_mapped_args *)o;
+        for (uint32_t i = 0; i < m->n && i < len; i++)
+            if (m->slots && m->slots[i] != 0xFFFF) buf[i] = m->env->vars[m->slots[i]];
+    }
+    *count = len;
+    return 1;
+}
+
 /* [[Realm]] of a bytecode function, for GetFunctionRealm (ops.c). */
 js_realm *jsvm_function_bc_realm(js_object *f)
 {

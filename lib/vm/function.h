@@ -26,6 +26,9 @@ extern const char *const jsvm_op_name[OP_COUNT];
 typedef struct js_ic {
     struct js_shape *shape;    /* NULL: empty */
     uint32_t slot;
+    uint32_t stamp;            /* global sites: property count of the lexical record;
+                                  prototype hits: rt->proto_epoch, or 0 when holder_shape
+                                  alone proves the hit (holder is the receiver's proto) */
     struct js_object *holder;  /* prototype holding the property (method caches) or NULL */
     struct js_shape *holder_shape;
 } js_ic;
@@ -210,6 +213,9 @@ int jsvm_env_check_var(js_thread *t, js_env *env, js_key name, int is_fn);
 /* Globals */
 jsv jsvm_global_get(js_thread *t, js_key name, int typeof_mode);
 int jsvm_global_put(js_thread *t, js_key name, jsv v, int strict);
+/* The same, filling a global site's inline cache (see global_ic_ok in interp.c). */
+jsv jsvm_global_get_ic(js_thread *t, js_key name, int typeof_mode, js_ic *ic);
+int jsvm_global_put_ic(js_thread *t, js_key name, jsv v, int strict, js_ic *ic);
 int jsvm_global_init_lex(js_thread *t, js_key name, jsv v);
 int jsvm_global_decl_instantiation(js_thread *t, js_function_bc *bc);
 int jsvm_eval_decl_instantiation(js_thread *t, js_function_bc *bc, js_env *var_env, js_env *lex_env, int strict);

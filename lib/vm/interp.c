@@ -434,6 +434,25 @@ static jsv throw_nullish_write(js_thread *t, jsv obj, jsv key)
     return jsvm_throw_with_key(t, JS_ERR_TYPE, "Cannot set properties of null (setting '%s')", key);
 }
 
+/*
+ * A global site's cached slot of the global object, or NULL when the cache does
+ * not apply (the rules are at global_ic_fill in env.c). want is the attribute
+ * bits the property must have (JS_PROP_WRITABLE for a store).
+ */
+static inline jsv *global_ic_slot(js_thread *t, js_key key, const js_ic *ic, unsigned want)
+{
+    js_env *g = t->realm->global_env;
+    js_object *go = JSV_OBJ(g->vars[0]);
+    js_shape *s = go->shape, *ls = JSV_OBJ(g->vars[1])->shape;
+    if (s != ic->shape || ls != ic->holder_shape || ls->count != ic->stamp || (go->h.flags & JS_OBJ_EXOTIC))
+        return NULL;
+    uint32_t i = ic->slot;
+    if (i >= s->count || s->props[i].key != key ||
+        (s->props[i].attrs & (JS_PROP_ACCESSOR | want)) != want)
+        return NULL;
+    return &go->slots[i];
+}
+
 /* Property get with the site's inline cache. */
 static inline jsv get_field_ic(js_thread *t, jsv objv, js_key key, js_ic *ic)
 {
@@ -443,7 +462,8 @@ static inline jsv get_field_ic(js_thread *t, jsv objv, js_key key, js_ic *ic)
         if (s == ic->shape && !(o->h.flags & JS_OBJ_EXOTIC)) {
             if (!ic->holder) return o->slots[ic->slot];
             js_object *h = ic->holder;
-            if (h->shape == ic->holder_shape) return h->slots[ic->slot];
+            if (ic->stamp ? ic->stamp == t->rt->proto_epoch : h->shape == ic->holder_shape)
+                return h->slots[ic->slot];
         }
         return jsvm_get_field_slow(t, o, key, ic);
     }
@@ -463,45 +483,109 @@ jsv jsvm_get_field_slow(js_thread *t, js_object *o, js_key key, js_ic *ic)
                 ic->slot = pr->slot;
                 return o->slots[pr->slot];
             }
-        } else if (jsv_is_object(s->proto)) {
-            js_object *h = JSV_OBJ(s->proto);
-            js_shape *hs = h->shape;
-            if (!(hs->h.flags & JS_SHAPE_DICT) && !(h->h.flags & JS_OBJ_EXOTIC)) {
+        } else {
+            /* Up the chain: the receiver's shape fixes its own keys and its
+             * [[Prototype]]; beyond the first prototype, the epoch stands for
+             * every prototype on the way keeping its shape. */
+            js_object *h;
+            jsv p = s->proto;
+            for (int depth = 1; depth <= 8 && jsv_is_object(p); depth++, p = h->shape->proto) {
+                h = JSV_OBJ(p);
+                if (h->h.flags & JS_OBJ_EXOTIC) break;
+                js_shape *hs = h->shape;
                 pr = jsshape_find(hs, key);
-                if (pr && !(pr->attrs & JS_PROP_ACCESSOR)) {
-                    ic->shape = s;
-                    ic->holder = h;
+                if (!pr) continue;
+                if (pr->attrs & JS_PROP_ACCESSOR) break;
+                ic->shape = s;
+                ic->holder = h;
+                ic->slot = pr->slot;
+                if (depth == 1 && !(hs->h.flags & JS_SHAPE_DICT)) {
                     ic->holder_shape = hs;
-                    ic->slot = pr->slot;
-                    return h->slots[pr->slot];
+                    ic->stamp = 0;
+                } else {
+                    if (t->rt->proto_epoch == 0) t->rt->proto_epoch = 1;
+                    ic->holder_shape = NULL;
+                    ic->stamp = t->rt->proto_epoch;
                 }
+                return h->slots[pr->slot];
             }
         }
     }
     return jsobj_get(t, o, key, jsv_object(o));
 }
 
+/* Does a store of key to an ordinary object lacking it, whose [[Prototype]] is
+ * proto, add an own data property? Yes when the first object on the chain that
+ * has key has it as a writable data property, or none has it (OrdinarySet);
+ * exotic objects on the way may answer anything, so they make it 0. */
+static int chain_allows_add(jsv proto, js_key key)
+{
+    for (int depth = 0; jsv_is_object(proto); depth++) {
+        js_object *h = JSV_OBJ(proto);
+        if (depth == 8 || (h->h.flags & JS_OBJ_EXOTIC)) return 0;
+        js_shape_prop *pr = jsshape_find(h->shape, key);
+        if (pr) return (pr->attrs & (JS_PROP_ACCESSOR | JS_PROP_WRITABLE)) == JS_PROP_WRITABLE;
+        proto = h->shape->proto;
+    }
+    return 1;
+}
+
+/* put_field_ic's miss: the store, then the cache filled for what it did.
+ * Out of line so that the hit path stays small enough to inline. */
+static __attribute__((noinline)) int put_field_slow(js_thread *t, js_object *o, js_key key, jsv v, js_ic *ic, int strict)
+{
+    js_shape *s = o->shape;
+    if (!(s->h.flags & JS_SHAPE_DICT) && !(o->h.flags & JS_OBJ_EXOTIC)) {
+        js_shape_prop *pr = jsshape_find(s, key);
+        if (pr && (pr->attrs & (JS_PROP_ACCESSOR | JS_PROP_WRITABLE)) == JS_PROP_WRITABLE) {
+            ic->shape = s;
+            ic->holder = NULL;
+            ic->holder_shape = NULL;
+            ic->stamp = 0;
+            ic->slot = pr->slot;
+            o->slots[pr->slot] = v;
+            return 0;
+        }
+    }
+    if (jsobj_set(t, o, key, v, jsv_object(o), strict ? JS_THROW : 0) < 0) return -1;
+    js_shape *c = o->shape;
+    if (c != s && c->parent == s && !(s->h.flags & JS_SHAPE_DICT) && !(c->h.flags & JS_SHAPE_DICT) &&
+        !(o->h.flags & JS_OBJ_EXOTIC) && c->count == s->count + 1 && c->nslots == s->nslots + 1 &&
+        c->props[s->count].key == key && c->props[s->count].attrs == JS_PROP_C_W_E &&
+        c->props[s->count].slot == s->nslots && chain_allows_add(s->proto, key)) {
+        if (t->rt->proto_epoch == 0) t->rt->proto_epoch = 1;
+        ic->shape = s;
+        ic->holder = NULL;
+        ic->holder_shape = c;
+        ic->slot = c->props[s->count].slot;
+        ic->stamp = t->rt->proto_epoch;
+    }
+    return 0;
+}
+
+/*
+ * Property store with the site's inline cache, which either names a writable own
+ * data slot (stamp 0) or an addition: from shape ic->shape, the transition to
+ * ic->holder_shape, made while the prototypes had no setter or read-only
+ * property of that name (chain_allows_add); stamp = rt->proto_epoch then keeps
+ * that true.
+ */
 static inline int put_field_ic(js_thread *t, jsv objv, js_key key, jsv v, js_ic *ic, int strict)
 {
     if (jsv_is_object(objv)) {
         js_object *o = JSV_OBJ(objv);
-        js_shape *s = o->shape;
-        if (s == ic->shape && !ic->holder && !(o->h.flags & JS_OBJ_EXOTIC)) {
-            o->slots[ic->slot] = v;
-            return 0;
-        }
-        if (!(s->h.flags & JS_SHAPE_DICT) && !(o->h.flags & JS_OBJ_EXOTIC)) {
-            js_shape_prop *pr = jsshape_find(s, key);
-            if (pr && (pr->attrs & (JS_PROP_ACCESSOR | JS_PROP_WRITABLE)) == JS_PROP_WRITABLE) {
-                ic->shape = s;
-                ic->holder = NULL;
-                ic->slot = pr->slot;
-                o->slots[pr->slot] = v;
+        if (o->shape == ic->shape && !(o->h.flags & JS_OBJ_EXOTIC)) {
+            if (!ic->stamp) {
+                o->slots[ic->slot] = v;
+                return 0;
+            }
+            if (ic->stamp == t->rt->proto_epoch && (o->h.flags & JS_OBJ_EXTENSIBLE)) {
+                if (jsshape_object_take(t, o, ic->holder_shape) < 0) return -1;
+                o->slots[ic->slot] = v;
                 return 0;
             }
         }
-        int r = jsobj_set(t, o, key, v, objv, strict ? JS_THROW : 0);
-        return r < 0 ? -1 : 0;
+        return put_field_slow(t, o, key, v, ic, strict);
     }
     if (jsv_is_nullish(objv)) { throw_nullish_write(t, objv, key); return -1; }
     return jsobj_set_value(t, objv, key, v, strict ? JS_THROW : 0) < 0 ? -1 : 0;
@@ -854,24 +938,29 @@ jsv jsvm_run_frame(js_thread *t, js_frame *f)
         goto exception;
     }
 
-    CASE(get_global) {
-        v = jsvm_global_get(t, K[rd32(pc)], 0);
-        pc += 8;
-        CHECK(v);
-        *sp++ = v;
-        NEXT();
-    }
+    CASE(get_global)
     CASE(typeof_global) {
-        v = jsvm_global_get(t, K[rd32(pc)], 1);
+        jsv key = K[rd32(pc)];
+        js_ic *ic = &bc->ics[rd32(pc + 4)];
+        jsv *slot = global_ic_slot(t, key, ic, 0);
+        int typeof_mode = pc[-1] == OP_typeof_global;
         pc += 8;
-        CHECK(v);
+        if (slot) {
+            v = *slot;
+        } else {
+            v = jsvm_global_get_ic(t, key, typeof_mode, ic);
+            CHECK(v);
+        }
         *sp++ = v;
         NEXT();
     }
     CASE(put_global) {
         jsv key = K[rd32(pc)];
+        js_ic *ic = &bc->ics[rd32(pc + 4)];
+        jsv *slot = global_ic_slot(t, key, ic, JS_PROP_WRITABLE);
         pc += 8;
-        CHECKI(jsvm_global_put(t, key, sp[-1], STRICT));
+        if (slot) *slot = sp[-1];
+        else CHECKI(jsvm_global_put_ic(t, key, sp[-1], STRICT, ic));
         sp--;
         NEXT();
     }

@@ -20,6 +20,11 @@ jsv jsvm_call(js_thread *t, jsv fn, jsv this_val, int argc, const jsv *argv);
 jsv jsvm_construct(js_thread *t, jsv fn, int argc, const jsv *argv, jsv new_target);
 /* Invoke(V, P, args) */
 jsv jsvm_invoke(js_thread *t, jsv obj, js_key k, int argc, const jsv *argv);
+/* CreateListFromArrayLike without observable steps, for apply-style calls: when
+ * obj is a dense Array or an arguments object whose length and elements are plain
+ * own data, copies at most max elements to buf, sets *count and returns 1; else 0
+ * (nothing was read, the caller takes the general path). */
+int jsvm_plain_arg_list(js_thread *t, jsv obj, jsv *buf, uint32_t max, uint32_t *count);
 
 /* ---- evaluation (codegen.c / interp.c / module.c) ---- */
 #define JSVM_EVAL_STRICT  0x01
