@@ -485,6 +485,27 @@ jsv jsvm_env_delete_name(js_thread *t, js_env *env, js_key key)
     return JSV_TRUE;
 }
 
+/* Stores a var binding that sloppy direct eval code adds to a function
+ * scope: such bindings live in the environment's extension object (made on
+ * first use) and stay deletable. An existing one is overwritten only when
+ * `overwrite` (a function declaration, or an assignment). 0, or -1 on OOM. */
+static int ext_put(js_thread *t, js_env *e, js_key key, jsv val, int overwrite)
+{
+    if (!jsv_is_object(e->ext)) {
+        js_object *x = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
+        if (!x) return -1;
+        e->ext = jsv_object(x);
+    }
+    js_object *x = JSV_OBJ(e->ext);
+    js_shape_prop *pr = jsshape_find(x->shape, key);
+    if (pr) {
+        if (overwrite) x->slots[pr->slot] = val;
+        return 0;
+    }
+    return jsobj_define_value(t, x, key, val, JS_PROP_C_W_E);
+}
+
+
 /* Eval var/function declaration into the variable environment reached from
  * env: the checks of EvalDeclarationInstantiation for one name and, when
  * `create`, the binding itself. */
@@ -513,18 +534,7 @@ static int def_var(js_thread *t, js_env *env, js_key key, jsv fnval, int is_fn, 
                     if (is_fn) e->vars[i] = fnval;
                     return 0;
                 }
-                if (!jsv_is_object(e->ext)) {
-                    js_object *x = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
-                    if (!x) return -1;
-                    e->ext = jsv_object(x);
-                }
-                js_object *x = JSV_OBJ(e->ext);
-                js_shape_prop *pr = jsshape_find(x->shape, key);
-                if (pr) {
-                    if (is_fn) x->slots[pr->slot] = fnval;
-                    return 0;
-                }
-                return jsobj_define_value(t, x, key, is_fn ? fnval : JSV_UNDEFINED, JS_PROP_C_W_E);
+                return ext_put(t, e, key, is_fn ? fnval : JSV_UNDEFINED, is_fn);
             }
             if (i >= 0 && !(d->flags & JS_SCOPE_EVAL)) {
                 uint8_t k = d->kinds[i];
@@ -588,20 +598,9 @@ int jsvm_env_put_var(js_thread *t, js_env *env, js_key key, jsv val)
                 e->vars[i] = val;
                 return 0;
             }
-            if (!jsv_is_object(e->ext)) {
-                js_object *x = jsobj_new(t, JSV_NULL, JS_CLASS_OBJECT);
-                if (!x) return -1;
-                e->ext = jsv_object(x);
-            }
-            js_object *x = JSV_OBJ(e->ext);
-            js_shape_prop *pr = jsshape_find(x->shape, key);
-            if (pr) {
-                x->slots[pr->slot] = val;
-                return 0;
-            }
-            /* deleted since the prologue: sloppy SetMutableBinding creates it
-             * again (a deletable binding, as eval made it) */
-            return jsobj_define_value(t, x, key, val, JS_PROP_C_W_E);
+            /* a binding deleted since the prologue: sloppy SetMutableBinding
+             * creates it again (a deletable binding, as eval made it) */
+            return ext_put(t, e, key, val, 1);
         }
         if (e->h.flags == JS_ENV_GLOBAL) {
             js_object *go = gobj_of(e);
