@@ -273,6 +273,21 @@ static void emit_deco_key(cg_func *c, jsast_class *cls, class_layout *lay, uint3
     }
 }
 
+/* [ctor proto] -> [ctor proto home key state decos key]: the home object
+ * (ctor for static elements), the element's key kept for redefinition, and
+ * the operands of deco_elem but its value. */
+static void emit_deco_operands(cg_func *c, jsast_class *cls, class_layout *lay, uint32_t i, int kl,
+                               int st, int dl)
+{
+    cg_emit(c, st ? OP_over : OP_dup);
+    emit_deco_key(c, cls, lay, i, kl);
+    cg_emit(c, OP_dup);
+    cg_op_env(c, OP_get_env, 0, (uint32_t)lay->deco_slot);
+    cg_emit(c, OP_swap);
+    cg_op_u16(c, OP_get_loc, (uint32_t)dl);
+    cg_emit(c, OP_swap);
+}
+
 /* Applies one element's decorators (decorators.c): [ctor proto] unchanged.
  * Methods, getters and setters are redefined with what the decorators
  * return; a field's decorators leave initializer lists in the state. */
@@ -298,13 +313,7 @@ static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint3
         /* auto-accessor: [get, set] in, [get', set'] out (element i + 1 is the setter) */
         int fs = field_list_slot(cls, e);
         fl |= DK_ACCESSOR | (priv ? DK_PRIVATE : 0);
-        cg_emit(c, st ? OP_over : OP_dup);
-        emit_deco_key(c, cls, lay, i, kl);
-        cg_emit(c, OP_dup);
-        cg_op_env(c, OP_get_env, 0, (uint32_t)lay->deco_slot);
-        cg_emit(c, OP_swap);
-        cg_op_u16(c, OP_get_loc, (uint32_t)dl);
-        cg_emit(c, OP_swap);
+        emit_deco_operands(c, cls, lay, i, kl, st, dl);
         cg_emit(c, OP_array);
         for (int j = 0; j < 2; j++) {
             if (priv) cg_op_env(c, OP_get_env, 0, (uint32_t)lay->fn_slot[i + j]);
@@ -337,13 +346,7 @@ static void emit_decorate(cg_func *c, jsast_class *cls, class_layout *lay, uint3
     }
     fl |= (kind + 1) | (priv ? DK_PRIVATE : 0);
     /* [ctor proto] -> [.. home key state decos key fn] -> [.. home key fn'] */
-    cg_emit(c, st ? OP_over : OP_dup);
-    emit_deco_key(c, cls, lay, i, kl);
-    cg_emit(c, OP_dup);
-    cg_op_env(c, OP_get_env, 0, (uint32_t)lay->deco_slot);
-    cg_emit(c, OP_swap);
-    cg_op_u16(c, OP_get_loc, (uint32_t)dl);
-    cg_emit(c, OP_swap);
+    emit_deco_operands(c, cls, lay, i, kl, st, dl);
     cg_op_u16(c, OP_get_loc, (uint32_t)floc[i]);
     cg_op_env(c, OP_deco_elem, (uint32_t)fl, 0);
     if (priv) {
