@@ -394,7 +394,8 @@ int jsvm_plain_arg_list(js_thread *t, jsv obj, jsv *buf, uint32_t max, uint32_t 
     if (len > max || len > o->elen) return 0;
     for (uint32_t i = 0; i < len; i++)
         if (o->elems[i] == JSV_HOLE) return 0;
-    memcpy(buf, o->elems, len * sizeof(jsv));
+    if (len)
+        memcpy(buf, o->elems, len * sizeof(jsv));   /* elems is NULL when empty */
     if (cls == JS_CLASS_MAPPED_ARGUMENTS) {
         /* mapped indexes read the parameter bindings, not elems */
         js_mapped_args *m = (js_mapped_args *)o;
