@@ -303,7 +303,9 @@ static jsv ab_transfer(js_thread *t, jsv this_val, int argc, jsv *argv, int magi
     if (!nb)
         return JSV_EXCEPTION;
     size_t cur = jsab_length(b);
-    memcpy(jsab_data(nb), jsab_data(b), cur < n ? cur : (size_t)n);
+    size_t keep = cur < n ? cur : (size_t)n;
+    if (keep)   /* an empty buffer may have no data block */
+        memcpy(jsab_data(nb), jsab_data(b), keep);
     nb->immutable = magic == 2;
     jssab_release(b->store);
     b->store = NULL;

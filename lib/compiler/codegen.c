@@ -445,8 +445,11 @@ static void enter_scope_ex(cg_func *c, jsast_scope *s, int is_fn_scope, int tdz_
             (s->node->kind == JSAST_CLASS_DECL || s->node->kind == JSAST_CLASS_EXPR)) {
             /* private names are visible by name to direct eval */
             jsast_class *cls = s->node->u.cls.cls;
-            for (uint32_t i = 0; i < cls->nprivates && (int)i < extra; i++)
-                d->names[nenv + i] = c->bc->consts[cg_priv_atom(c, cls->privates[i]->name, NULL)];
+            for (uint32_t i = 0; i < cls->nprivates && (int)i < extra; i++) {
+                /* the index first: cg_priv_atom may grow (move) the constant table */
+                uint32_t k = cg_priv_atom(c, cls->privates[i]->name, NULL);
+                d->names[nenv + i] = c->bc->consts[k];
+            }
         }
         jsast_function *fn = s->fn;
         if (fn && s == fn->var_scope && fn->kind != JSAST_FN_EVAL) d->flags |= JS_SCOPE_FUNCTION;
