@@ -237,7 +237,8 @@ static jsv ab_slice(js_thread *t, jsv this_val, int argc, jsv *argv, int shared)
     size_t cur = jsab_length(b), f = (size_t)first;
     if (f < cur) {
         size_t n = cur - f < new_len ? cur - f : new_len;
-        memmove(jsab_data(nb), jsab_data(b) + f, n);
+        if (n)   /* an empty buffer may have no data block */
+            memmove(jsab_data(nb), jsab_data(b) + f, n);
     }
     return nv;
 }

@@ -497,7 +497,8 @@ static int init_from_typed_array(js_thread *t, js_typed_array *ta, js_typed_arra
     uint8_t *dp = jsab_data(ta->buffer);
     size_t ses = jsta_elem_size[src->kind], des = jsta_elem_size[ta->kind];
     if (src->kind == ta->kind) {
-        memcpy(dp, sp, (size_t)len * ses);
+        if (len)   /* empty buffers may have no data block */
+            memcpy(dp, sp, (size_t)len * ses);
         return 0;
     }
     for (int64_t i = 0; i < len; i++) {
