@@ -64,6 +64,7 @@ int tp_parse_offset(const char *s, size_t len, int64_t *ns, int *subminute);
 #ifndef TP_PURE_ONLY
 #include "../builtins.h"
 #include "../../core/string.h"
+#include "tzdb.h"
 
 enum { TK_INSTANT, TK_ZONED, TK_DATE, TK_TIME, TK_DATETIME, TK_YEARMONTH, TK_MONTHDAY, TK_DURATION };
 
@@ -71,9 +72,8 @@ enum { DU_YEARS, DU_MONTHS, DU_WEEKS, DU_DAYS, DU_HOURS, DU_MINUTES, DU_SECONDS,
        DU_MS, DU_US, DU_NS, DU_COUNT };
 
 /* A resolved time zone (tzdb.c owns the parsed data, cached per runtime). */
-struct tpz_zone;
 typedef struct tp_zone {
-    const struct tpz_zone *db;  /* IANA zone with transitions; NULL: one offset for all time */
+    const tpz_zone *db;  /* IANA zone with transitions; NULL: one offset for all time */
     int64_t fixed;              /* the offset (ns) when db is NULL */
     int named;                  /* 1: an IANA name (UTC included); 0: an offset zone "+05:30" */
     const char *primary;        /* named: primary identifier (runtime cache or static storage) */

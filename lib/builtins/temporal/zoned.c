@@ -328,18 +328,9 @@ static jsv zd_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
 {
     js_temporal *z = tp_this(t, this_val, TK_ZONED, "round");
     if (!z) return JSV_EXCEPTION;
-    jsv o;
-    if (tp_get_round_to(t, JS_ARG(0), &o) < 0) return JSV_EXCEPTION;
-    double inc;
-    if (tp_get_rounding_increment(t, o, &inc) < 0) return JSV_EXCEPTION;
-    int rm = tp_get_rounding_mode(t, o, RM_HALF_EXPAND);
-    if (rm < 0) return JSV_EXCEPTION;
-    int su = tp_get_unit_option(t, o, "smallestUnit");
-    if (su == -1) return JSV_EXCEPTION;
-    if (su == -2) return jsvm_throw_range_error(t, "smallestUnit is required");
-    if (su < U_DAY || su == U_AUTO) return jsvm_throw_range_error(t, "invalid smallestUnit");
-    static const double maxes[10] = { 0, 0, 0, 1, 24, 60, 60, 1000, 1000, 1000 };
-    if (tp_validate_increment(t, inc, maxes[su], su == U_DAY) < 0) return JSV_EXCEPTION;
+    int su, rm;
+    int64_t inc_ns;
+    if (tp_get_round_opts(t, JS_ARG(0), U_DAY, &su, &rm, &inc_ns) < 0) return JSV_EXCEPTION;
     __int128 ns;
     if (su == U_DAY) {
         /* Days are as long as the zone makes them: round within [start, next start). */
@@ -357,7 +348,7 @@ static jsv zd_round(js_thread *t, jsv this_val, int argc, jsv *argv, int magic)
     } else {
         tp_date d = z->date;
         tp_time tm = z->time;
-        tp_round_datetime(&d, &tm, (int64_t)inc * tp_unit_ns[su], rm);
+        tp_round_datetime(&d, &tm, inc_ns, rm);
         if (interpret_offset(t, d, tm, 0, 2, z->tz_offset, &z->zone, 0, 0, 0, &ns) < 0) return JSV_EXCEPTION;
     }
     return tp_make_zoned(t, ns, z->tz, &z->zone, JSV_UNDEFINED);
